@@ -1,0 +1,135 @@
+//! The command line: which mode to run, with what.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::{batch, config, console, Faq};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cspo-pspo-bot",
+    version,
+    about = "Answers questions about choosing between the CSPO and PSPO certifications.",
+    long_about = "Answers questions about choosing between the CSPO and PSPO certifications.\n\n\
+                  With no command: runs the Discord bot when DISCORD_TOKEN is set, and the local console otherwise."
+)]
+pub struct Cli {
+    /// The knowledge folder.
+    #[arg(long, global = true, env = "KNOWLEDGE_DIR", default_value = "knowledge")]
+    pub knowledge: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer questions: the ones given, or one per line from stdin.
+    Ask {
+        /// Print one JSON object per question.
+        #[arg(long)]
+        json: bool,
+        /// The question; with none, questions are read from stdin.
+        question: Vec<String>,
+    },
+    /// Validate the knowledge and print a summary.
+    Check {
+        /// Print the loaded knowledge as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chat with the bot in this terminal.
+    Console,
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    // A missing .env is normal; a broken one is worth a warning.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("warning: .env not loaded: {e}");
+        }
+    }
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(dir: &std::path::Path) -> anyhow::Result<Faq> {
+    Faq::load(dir).map_err(|problems| {
+        let count = problems.0.len();
+        anyhow::anyhow!(
+            "{problems}\nthe knowledge in {} has {count} problem{}",
+            dir.display(),
+            if count == 1 { "" } else { "s" }
+        )
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Some(Command::Ask { json, question }) => {
+            let faq = load(&cli.knowledge)?;
+            if question.is_empty() {
+                let stdin = io::stdin();
+                let mut input = stdin.lock();
+                batch::answer_lines(&faq, &mut input, json, &mut out, &mut io::stderr())
+                    .context("reading questions from stdin")?;
+            } else {
+                batch::answer(&faq, &question.join(" "), json, &mut out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check { json }) => {
+            let faq = load(&cli.knowledge)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &crate::knowledge::export::export(&faq.knowledge))?;
+                writeln!(out)?;
+            } else {
+                let k = &faq.knowledge;
+                writeln!(
+                    out,
+                    "{}: ok — {} topics, {} certifications compared on {} dimensions, {} vocabulary concepts.\nSource: “{}” by {} (updated {}), {}",
+                    cli.knowledge.display(),
+                    k.topics.len(),
+                    k.certifications.len(),
+                    k.dimensions.len(),
+                    k.vocabulary.concepts.len(),
+                    k.article.title,
+                    k.article.author,
+                    k.article.updated,
+                    k.article.url
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Console) => console_mode(&cli.knowledge, &mut out, false),
+        None => {
+            if config::discord_token().is_some() {
+                anyhow::bail!("DISCORD_TOKEN is set, but this build has no Discord gateway yet; unset it to use the console");
+            }
+            console_mode(&cli.knowledge, &mut out, true)
+        }
+    }
+}
+
+fn console_mode(dir: &std::path::Path, out: &mut dyn Write, notice: bool) -> anyhow::Result<ExitCode> {
+    let faq = load(dir)?;
+    if notice {
+        eprintln!("DISCORD_TOKEN is not set, so this is the local console. To connect to Discord, set DISCORD_TOKEN (see .env.example) and run again.");
+    }
+    let stdin = io::stdin();
+    console::run(&faq, &mut stdin.lock(), out)?;
+    Ok(ExitCode::SUCCESS)
+}

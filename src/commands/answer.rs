@@ -1,0 +1,151 @@
+//! The replies that show a topic, or say that the bot does not know.
+//! Shared by `/ask`, plain-text questions, and the buttons that open a
+//! topic, so an answer looks the same however it was reached.
+
+use crate::knowledge::{Knowledge, Topic};
+use crate::matcher::Match;
+use crate::reply::{ButtonStyle, Reply, COLOR_NOTICE};
+use crate::Faq;
+
+/// Buttons and menu values that open a topic: `topic:<id>`.
+pub const TOPIC_PREFIX: &str = "topic:";
+
+/// A topic's answer card.
+pub fn topic_reply(knowledge: &Knowledge, topic: &Topic) -> Reply {
+    let mut reply = Reply::card(&topic.title, &topic.answer);
+    reply.url = Some(knowledge.article.url.clone());
+    reply.footer = Some(source_line(knowledge));
+    reply = reply.link_button("Read the full article", &knowledge.article.url);
+    for id in &topic.related {
+        if let Some(related) = knowledge.topic(id) {
+            reply = reply.action_button(
+                &related.title,
+                &format!("{TOPIC_PREFIX}{id}"),
+                ButtonStyle::Secondary,
+            );
+        }
+    }
+    reply.within_limits()
+}
+
+/// The reply for what the matcher found: the answer, the answer with
+/// "Did you mean" buttons when unsure, or the fallback.
+pub fn for_match(faq: &Faq, found: &Match) -> Reply {
+    let knowledge = &faq.knowledge;
+    let Some(topic) = found.topic.as_deref().and_then(|id| knowledge.topic(id)) else {
+        return fallback(faq, found);
+    };
+    let mut reply = topic_reply(knowledge, topic);
+    if !found.is_confident() && !found.suggestions.is_empty() {
+        // Replace the related buttons by the likelier alternatives.
+        reply.buttons.retain(|b| matches!(b, crate::reply::Button::Link { .. }));
+        for id in &found.suggestions {
+            if let Some(t) = knowledge.topic(id) {
+                reply = reply.action_button(
+                    &format!("Did you mean: {}", t.title),
+                    &format!("{TOPIC_PREFIX}{id}"),
+                    ButtonStyle::Primary,
+                );
+            }
+        }
+        reply.description = format!(
+            "{}\n\n*Not what you asked? One of the buttons below may fit better.*",
+            reply.description
+        );
+    }
+    reply.within_limits()
+}
+
+/// "I don't know", with what the bot can do instead.
+fn fallback(faq: &Faq, found: &Match) -> Reply {
+    let k = &faq.knowledge;
+    let p = &k.provider;
+    let why = match found.unknown.as_deref() {
+        Some(kind) => format!("The article I answer from does not cover {}.", unknown_phrase(kind)),
+        None => "I could not match that to anything the article covers.".to_string(),
+    };
+    let text = format!(
+        "{why} I only answer questions about choosing between CSPO and PSPO.\n\n\
+         • Use `/topics` to see everything I can answer.\n\
+         • For anything else, ask **{name}**: {site} or call {phone}.",
+        name = p.name,
+        site = p.website,
+        phone = p.phone,
+    );
+    let mut reply = Reply::card("I don't know that one", &text);
+    reply.color = Some(COLOR_NOTICE);
+    reply.footer = Some(source_line(k));
+    reply.ephemeral = true;
+    reply = reply.link_button(&format!("Contact {}", p.name), &p.website);
+    reply = reply.link_button("Read the full article", &k.article.url);
+    for id in &found.suggestions {
+        if let Some(t) = k.topic(id) {
+            reply = reply.action_button(
+                &format!("Did you mean: {}", t.title),
+                &format!("{TOPIC_PREFIX}{id}"),
+                ButtonStyle::Primary,
+            );
+        }
+    }
+    reply.within_limits()
+}
+
+/// What a kind of missing fact is called in a sentence.
+fn unknown_phrase(kind: &str) -> &'static str {
+    match kind {
+        "price" => "prices, fees or costs",
+        "pass-mark" => "pass marks, scores or pass rates",
+        "difficulty" => "how hard the exams are",
+        "exam-format" => "the exams' format, length or questions",
+        "retake" => "failing or retaking an exam",
+        "career-market" => "salaries or the job market",
+        "delivery" => "where, when or in which language courses are held",
+        "other-certification" => "other certifications",
+        "bot-internals" => "that",
+        _ => "that",
+    }
+}
+
+/// The footer that credits the article.
+fn source_line(k: &Knowledge) -> String {
+    format!(
+        "Source: “{}” by {}, {} (updated {})",
+        k.article.title,
+        k.article.author,
+        k.provider.name,
+        human_date(&k.article.updated)
+    )
+}
+
+/// `2021-06-28` as `28 Jun 2021`.
+pub fn human_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = iso.split('-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_string();
+    };
+    match (m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => iso.to_string(),
+    }
+}
+
+/// The reply to a button or menu choice, by its `custom_id` (or the
+/// chosen value): `topic:<id>` opens that topic.
+pub fn component(faq: &Faq, id: &str) -> Option<Reply> {
+    let topic = id.strip_prefix(TOPIC_PREFIX)?;
+    faq.topic(topic).map(|t| topic_reply(&faq.knowledge, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_date;
+
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(human_date("2021-06-28"), "28 Jun 2021");
+        assert_eq!(human_date("nonsense"), "nonsense");
+    }
+}

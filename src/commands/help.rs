@@ -1,0 +1,42 @@
+//! `/help` — what the bot does and how to ask it.
+
+use super::{Args, CommandSpec, SlashCommand};
+use crate::reply::Reply;
+use crate::Faq;
+
+pub struct Help;
+
+impl SlashCommand for Help {
+    fn name(&self) -> &'static str {
+        "help"
+    }
+
+    fn spec(&self, _faq: &Faq) -> CommandSpec {
+        CommandSpec {
+            name: "help",
+            description: "What this bot does and how to ask it",
+            options: Vec::new(),
+        }
+    }
+
+    fn run(&self, faq: &Faq, _args: &Args) -> Reply {
+        let k = &faq.knowledge;
+        let text = format!(
+            "I help you choose between the two Scrum product owner certifications, \
+             **CSPO** (Scrum Alliance) and **PSPO** (Scrum.org). My answers come from \
+             the article “{}”, and each one links to it.\n\n\
+             **Ask in your own words**: typos and abbreviations are fine. Mention me, \
+             send me a direct message, or use a slash command:\n\
+             • `/ask question:` — for example `/ask does PSPO expire?`\n\
+             • `/compare` — CSPO and PSPO side by side\n\
+             • `/topics` — everything I can answer\n\
+             • `/contact` — reach {} for training and anything I don't know\n\
+             • `/help` — this message",
+            k.article.title, k.provider.name
+        );
+        Reply::card("How to use this bot", &text)
+            .link_button("Read the full article", &k.article.url)
+            .ephemeral()
+            .within_limits()
+    }
+}

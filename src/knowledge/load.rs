@@ -1,0 +1,621 @@
+//! Reading the knowledge folder and checking it as a whole.
+//!
+//! Loading never stops at the first problem: a maintainer who broke three
+//! things wants to see all three at once. Each file is parsed on its own,
+//! then every rule that can be checked on what parsed is checked, and the
+//! knowledge is returned only when nothing at all was found.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use super::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use super::model::*;
+use super::*;
+use crate::limits;
+use crate::matcher::normalize;
+
+/// A parsed file with its text kept for positions.
+struct Parsed<T> {
+    path: PathBuf,
+    text: String,
+    value: T,
+}
+
+impl<T> Parsed<T> {
+    fn source(&self) -> SourceFile<'_> {
+        SourceFile {
+            path: &self.path,
+            text: &self.text,
+        }
+    }
+}
+
+/// Collects problems, then decides.
+struct Checker {
+    found: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn read<T: DeserializeOwned>(&mut self, dir: &Path, name: &str) -> Option<Parsed<T>> {
+        let path = dir.join(name);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                self.found.push(Diagnostic {
+                    file: path,
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read this file: {e}"),
+                });
+                return None;
+            }
+        };
+        match toml::from_str::<T>(&text) {
+            Ok(value) => Some(Parsed { path, text, value }),
+            Err(e) => {
+                let file = SourceFile {
+                    path: &path,
+                    text: &text,
+                };
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().trim().replace('\n', " ");
+                self.found.push(file.at(span, message));
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, file: &SourceFile<'_>, value: &Spanned<String>, message: String) {
+        self.found.push(file.at(value.span(), message));
+    }
+
+    /// A required, non-blank text of at most `max` characters.
+    fn text(&mut self, file: &SourceFile<'_>, what: &str, value: &Spanned<String>, max: usize) {
+        let text = value.get_ref();
+        if text.trim().is_empty() {
+            self.push(file, value, format!("{what} is empty"));
+        } else if text.chars().count() > max {
+            self.push(
+                file,
+                value,
+                format!(
+                    "{what} is {} characters long; at most {max} fit",
+                    text.chars().count()
+                ),
+            );
+        }
+    }
+
+    fn https(&mut self, file: &SourceFile<'_>, what: &str, value: &Spanned<String>) {
+        let url = value.get_ref();
+        let rest = url.strip_prefix("https://").unwrap_or("");
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if host.is_empty() || !host.contains('.') || url.chars().any(char::is_whitespace) {
+            self.push(
+                file,
+                value,
+                format!("{what} must be an https:// URL, not {url:?}"),
+            );
+        } else if url.len() > limits::URL_MAX {
+            self.push(
+                file,
+                value,
+                format!("{what} is longer than {} characters", limits::URL_MAX),
+            );
+        }
+    }
+}
+
+pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
+    let mut check = Checker { found: Vec::new() };
+    let article = check.read::<ArticleFile>(dir, "article.toml");
+    let provider = check.read::<ProviderFile>(dir, "provider.toml");
+    let certs = check.read::<CertificationsFile>(dir, "certifications.toml");
+    let topics = check.read::<TopicsFile>(dir, "topics.toml");
+    let vocab = check.read::<VocabularyFile>(dir, "vocabulary.toml");
+
+    let article = article.map(|a| check_article(&mut check, &a));
+    let provider = provider.map(|p| check_provider(&mut check, &p));
+    let (dimensions, certifications) = match &certs {
+        Some(c) => check_certifications(&mut check, c),
+        None => (Vec::new(), Vec::new()),
+    };
+    let cert_ids: Option<HashSet<String>> = certs
+        .as_ref()
+        .map(|_| certifications.iter().map(|c| c.id.clone()).collect());
+    let topics = topics.map(|t| check_topics(&mut check, &t, cert_ids.as_ref()));
+    let vocabulary = vocab.map(|v| {
+        let ids = topics
+            .as_ref()
+            .map(|t| t.iter().map(|t| t.topic.id.clone()).collect::<HashSet<_>>());
+        check_vocabulary(&mut check, &v, ids.as_ref(), cert_ids.as_ref())
+    });
+    if let (Some(topics), Some(vocabulary), Some(path)) =
+        (&topics, &vocabulary, dir.join("topics.toml").to_str())
+    {
+        check_keywords(&mut check, Path::new(path), topics, vocabulary);
+    }
+
+    match (article, provider, topics, vocabulary) {
+        (Some(article), Some(provider), Some(topics), Some(vocabulary))
+            if check.found.is_empty() =>
+        {
+            Ok(Knowledge {
+                article,
+                provider,
+                dimensions,
+                certifications,
+                topics: topics.into_iter().map(|t| t.topic).collect(),
+                vocabulary,
+            })
+        }
+        _ => Err(Diagnostics(check.found)),
+    }
+}
+
+fn check_article(check: &mut Checker, parsed: &Parsed<ArticleFile>) -> Article {
+    let file = parsed.source();
+    let a = &parsed.value;
+    check.text(&file, "the article's title", &a.title, limits::EMBED_TITLE);
+    check.text(&file, "the author", &a.author, limits::EMBED_FOOTER / 4);
+    check.text(&file, "the category", &a.category, limits::EMBED_FOOTER / 4);
+    check.https(&file, "the article's url", &a.url);
+    if !is_iso_date(a.updated.get_ref()) {
+        check.push(
+            &file,
+            &a.updated,
+            format!(
+                "`updated` must be a date written YYYY-MM-DD, not {:?}",
+                a.updated.get_ref()
+            ),
+        );
+    }
+    Article {
+        title: a.title.get_ref().trim().to_string(),
+        author: a.author.get_ref().trim().to_string(),
+        category: a.category.get_ref().trim().to_string(),
+        updated: a.updated.get_ref().clone(),
+        url: a.url.get_ref().clone(),
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok_num = |p: &str, len: usize, max: u32| {
+        p.len() == len
+            && p.chars().all(|c| c.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n >= 1 && n <= max)
+    };
+    parts.len() == 3
+        && ok_num(parts[0], 4, 9999)
+        && ok_num(parts[1], 2, 12)
+        && ok_num(parts[2], 2, 31)
+}
+
+fn check_provider(check: &mut Checker, parsed: &Parsed<ProviderFile>) -> Provider {
+    let file = parsed.source();
+    let p = &parsed.value;
+    check.text(&file, "the provider's name", &p.name, limits::EMBED_TITLE);
+    check.text(&file, "the phone number", &p.phone, limits::FIELD_VALUE);
+    check.text(&file, "`about`", &p.about, MAX_ANSWER_CHARS);
+    check.https(&file, "the website", &p.website);
+    Provider {
+        name: p.name.get_ref().trim().to_string(),
+        website: p.website.get_ref().clone(),
+        phone: p.phone.get_ref().trim().to_string(),
+        about: p.about.get_ref().trim().to_string(),
+    }
+}
+
+fn check_certifications(
+    check: &mut Checker,
+    parsed: &Parsed<CertificationsFile>,
+) -> (Vec<Dimension>, Vec<Certification>) {
+    let file = parsed.source();
+    let c = &parsed.value;
+    let mut dims = Vec::new();
+    let mut seen = HashSet::new();
+    for d in &c.dimensions {
+        if !seen.insert(d.id.get_ref().clone()) {
+            check.push(
+                &file,
+                &d.id,
+                format!("duplicate dimension id {:?}", d.id.get_ref()),
+            );
+        }
+        check.text(&file, "a dimension label", &d.label, limits::FIELD_NAME / 2);
+        dims.push(Dimension {
+            id: d.id.get_ref().clone(),
+            label: d.label.get_ref().trim().to_string(),
+        });
+    }
+    // The comparison shows three inline fields per dimension.
+    let max_dims = limits::EMBED_FIELDS / 3;
+    if dims.len() > max_dims {
+        if let Some(d) = c.dimensions.get(max_dims) {
+            check.push(
+                &file,
+                &d.id,
+                format!("at most {max_dims} dimensions fit in one comparison embed"),
+            );
+        }
+    }
+    if dims.is_empty() {
+        check
+            .found
+            .push(file.at(0..0, "no [[dimension]]: the comparison would be empty"));
+    }
+
+    let mut certs = Vec::new();
+    let mut cert_ids = HashSet::new();
+    for cert in &c.certifications {
+        let id = cert.id.get_ref();
+        if !cert_ids.insert(id.clone()) {
+            check.push(&file, &cert.id, format!("duplicate certification id {id:?}"));
+        }
+        if !is_slug(id) {
+            check.push(
+                &file,
+                &cert.id,
+                format!("certification id {id:?} must be lower-case letters, digits and dashes"),
+            );
+        }
+        check.text(&file, "a certification name", &cert.name, 50);
+        check.https(&file, "the issuer's url", &cert.issuer_url);
+        let mut by_dim: HashMap<&str, &Spanned<String>> = HashMap::new();
+        for (key, value) in cert.values.get_ref() {
+            if !seen.contains(key.get_ref()) {
+                check.push(
+                    &file,
+                    key,
+                    format!("{:?} is not a dimension listed in [[dimension]]", key.get_ref()),
+                );
+            }
+            check.text(&file, "a comparison value", value, limits::FIELD_VALUE);
+            by_dim.insert(key.get_ref().as_str(), value);
+        }
+        let mut values = Vec::new();
+        for d in &dims {
+            match by_dim.get(d.id.as_str()) {
+                Some(v) => values.push(v.get_ref().trim().to_string()),
+                None => {
+                    check.found.push(file.at(
+                        cert.values.span(),
+                        format!("certification {id:?} has no value for dimension {:?}", d.id),
+                    ));
+                    values.push(String::new());
+                }
+            }
+        }
+        certs.push(Certification {
+            id: id.clone(),
+            name: cert.name.get_ref().trim().to_string(),
+            issuer_url: cert.issuer_url.get_ref().clone(),
+            values,
+        });
+    }
+    if certs.len() < 2 {
+        check
+            .found
+            .push(file.at(0..0, "at least two [[certification]] are needed to compare"));
+    }
+    (dims, certs)
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A topic with the positions of its keywords, for the vocabulary check.
+struct CheckedTopic {
+    topic: Topic,
+    keywords: Vec<Spanned<String>>,
+}
+
+fn check_topics(
+    check: &mut Checker,
+    parsed: &Parsed<TopicsFile>,
+    cert_ids: Option<&HashSet<String>>,
+) -> Vec<CheckedTopic> {
+    let file = parsed.source();
+    let entries = &parsed.value.topics;
+    let ids: HashSet<&str> = entries.iter().map(|t| t.id.get_ref().as_str()).collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for t in entries {
+        let id = t.id.get_ref();
+        if !seen.insert(id.as_str()) {
+            check.push(&file, &t.id, format!("duplicate topic id {id:?}"));
+        }
+        if !is_slug(id) {
+            check.push(
+                &file,
+                &t.id,
+                format!("topic id {id:?} must be lower-case letters, digits and dashes"),
+            );
+        }
+        check.text(&file, "the title", &t.title, limits::EMBED_TITLE);
+        check.text(&file, "the answer", &t.answer, MAX_ANSWER_CHARS);
+        if t.questions.get_ref().is_empty() {
+            check.found.push(file.at(
+                t.questions.span(),
+                format!("topic {id:?} needs at least one question"),
+            ));
+        }
+        for q in t.questions.get_ref() {
+            check.text(&file, "a question", q, MAX_QUESTION_CHARS);
+        }
+        if t.related.len() > MAX_RELATED {
+            check.push(
+                &file,
+                &t.related[MAX_RELATED],
+                format!("at most {MAX_RELATED} related topics fit as buttons"),
+            );
+        }
+        for r in &t.related {
+            if r.get_ref() == id {
+                check.push(&file, r, format!("topic {id:?} lists itself as related"));
+            } else if !ids.contains(r.get_ref().as_str()) {
+                check.push(
+                    &file,
+                    r,
+                    format!("related topic {:?} does not exist", r.get_ref()),
+                );
+            }
+        }
+        let about = match &t.about {
+            None => About::Neither,
+            Some(a) if a.get_ref() == "both" => About::Both,
+            Some(a) => {
+                if cert_ids.is_some_and(|ids| !ids.contains(a.get_ref())) {
+                    check.push(
+                        &file,
+                        a,
+                        format!(
+                            "`about` must be a certification id or \"both\", not {:?}",
+                            a.get_ref()
+                        ),
+                    );
+                }
+                About::One(a.get_ref().clone())
+            }
+        };
+        out.push(CheckedTopic {
+            topic: Topic {
+                id: id.clone(),
+                title: t.title.get_ref().trim().to_string(),
+                about,
+                questions: t
+                    .questions
+                    .get_ref()
+                    .iter()
+                    .map(|q| q.get_ref().trim().to_string())
+                    .collect(),
+                keywords: t.keywords.iter().map(|k| k.get_ref().clone()).collect(),
+                answer: t.answer.get_ref().trim().to_string(),
+                related: t.related.iter().map(|r| r.get_ref().clone()).collect(),
+            },
+            keywords: t.keywords.clone(),
+        });
+    }
+    for required in REQUIRED_TOPICS {
+        if !ids.contains(required) {
+            check.found.push(file.at(
+                0..0,
+                format!("required topic {required:?} is missing"),
+            ));
+        }
+    }
+    out
+}
+
+fn check_vocabulary(
+    check: &mut Checker,
+    parsed: &Parsed<VocabularyFile>,
+    topic_ids: Option<&HashSet<String>>,
+    cert_ids: Option<&HashSet<String>>,
+) -> Vocabulary {
+    let file = parsed.source();
+    let v = &parsed.value;
+    let mut vocab = Vocabulary::default();
+    // Who claimed each name first, to report a name given two meanings.
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut claim = |check: &mut Checker, owner: &str, name: &Spanned<String>| -> String {
+        let norm = normalize::normalize(name.get_ref());
+        if norm.is_empty() {
+            check.push(&file, name, format!("{:?} has no letters or digits", name.get_ref()));
+        } else if let Some(first) = names.get(&norm) {
+            if first != owner {
+                check.push(
+                    &file,
+                    name,
+                    format!("{:?} is already listed under {first}", name.get_ref()),
+                );
+            }
+        } else {
+            names.insert(norm.clone(), owner.to_string());
+        }
+        norm
+    };
+
+    for (id, entry) in &v.certifications {
+        let id_ref = id.get_ref();
+        if id_ref != "both" && cert_ids.is_some_and(|ids| !ids.contains(id_ref)) {
+            check.push(
+                &file,
+                id,
+                format!("{id_ref:?} is not a certification in certifications.toml (or \"both\")"),
+            );
+        }
+        if topic_ids.is_some_and(|ids| !ids.contains(entry.home.get_ref())) {
+            check.push(
+                &file,
+                &entry.home,
+                format!("home topic {:?} does not exist", entry.home.get_ref()),
+            );
+        }
+        let owner = format!("certifications.{id_ref}");
+        let names = entry.names.iter().map(|n| claim(check, &owner, n)).collect();
+        vocab.certifications.push(EntityNames {
+            id: id_ref.clone(),
+            home: entry.home.get_ref().clone(),
+            names,
+        });
+    }
+    if let Some(ids) = cert_ids {
+        for id in ids {
+            if !vocab.certifications.iter().any(|c| &c.id == id) {
+                check.found.push(file.at(
+                    0..0,
+                    format!("certification {id:?} has no [certifications.{id}] names"),
+                ));
+            }
+        }
+    }
+    for (id, entry) in &v.related {
+        if cert_ids.is_some_and(|ids| !ids.contains(entry.parent.get_ref())) {
+            check.push(
+                &file,
+                &entry.parent,
+                format!("parent {:?} is not a certification", entry.parent.get_ref()),
+            );
+        }
+        let owner = format!("related.{}", id.get_ref());
+        let names = entry.names.iter().map(|n| claim(check, &owner, n)).collect();
+        vocab.related.push(RelatedNames {
+            id: id.get_ref().clone(),
+            parent: entry.parent.get_ref().clone(),
+            alone: entry.alone,
+            names,
+        });
+    }
+    for (id, words) in &v.unknown {
+        let owner = format!("unknown.{}", id.get_ref());
+        let words = words.iter().map(|w| claim(check, &owner, w)).collect();
+        vocab.unknown.push(WordGroup {
+            id: id.get_ref().clone(),
+            words,
+        });
+    }
+    let concept_ids: HashSet<&str> = v
+        .concepts
+        .keys()
+        .map(|k| k.get_ref().as_str())
+        .chain(v.unknown.keys().map(|k| k.get_ref().as_str()))
+        .collect();
+    for (phrase, meaning) in &v.phrases {
+        let norm = claim(check, "phrases", phrase);
+        let mut concepts = Vec::new();
+        for part in meaning.get_ref().split('+').map(str::trim) {
+            if !concept_ids.contains(part) {
+                check.push(
+                    &file,
+                    meaning,
+                    format!("{part:?} is not a concept listed under [concepts] or [unknown]"),
+                );
+            }
+            concepts.push(part.to_string());
+        }
+        vocab.phrases.push((norm, concepts));
+    }
+    let ignored: HashSet<String> = v
+        .ignore
+        .words
+        .iter()
+        .map(|w| normalize::normalize(w.get_ref()))
+        .collect();
+    for (id, words) in &v.concepts {
+        let mut group = Vec::new();
+        for w in words {
+            let norm = normalize::normalize(w.get_ref());
+            if ignored.contains(&norm) {
+                check.push(
+                    &file,
+                    w,
+                    format!(
+                        "{:?} is listed under [ignore] too; a word is either ignored or means something",
+                        w.get_ref()
+                    ),
+                );
+            } else if let Some(owner) = names.get(&norm) {
+                if owner != "phrases" {
+                    check.push(
+                        &file,
+                        w,
+                        format!("{:?} is already listed under {owner}", w.get_ref()),
+                    );
+                }
+            }
+            if norm.is_empty() {
+                check.push(&file, w, format!("{:?} has no letters or digits", w.get_ref()));
+            }
+            group.push(norm);
+        }
+        vocab.concepts.push(WordGroup {
+            id: id.get_ref().clone(),
+            words: group,
+        });
+    }
+    vocab.ignore = ignored.into_iter().collect();
+    vocab.ignore.sort();
+    vocab
+}
+
+/// A keyword must mean something to the matcher: a concept's name, or words
+/// the vocabulary or the topic's own questions know.
+fn check_keywords(check: &mut Checker, path: &Path, topics: &[CheckedTopic], vocab: &Vocabulary) {
+    let Ok(text) = fs::read_to_string(path) else {
+        return;
+    };
+    let file = SourceFile { path, text: &text };
+    let mut known: HashSet<String> = HashSet::new();
+    let mut add = |s: &str| {
+        for w in s.split(' ') {
+            known.insert(w.to_string());
+        }
+    };
+    vocab.concepts.iter().flat_map(|g| &g.words).for_each(|w| add(w));
+    vocab.unknown.iter().flat_map(|g| &g.words).for_each(|w| add(w));
+    vocab.phrases.iter().for_each(|(p, _)| add(p));
+    vocab.related.iter().flat_map(|r| &r.names).for_each(|w| add(w));
+    vocab.certifications.iter().flat_map(|c| &c.names).for_each(|w| add(w));
+    let concept_ids: HashSet<&str> = vocab.concepts.iter().map(|g| g.id.as_str()).collect();
+    let ids_by_topic: BTreeMap<&str, HashSet<String>> = topics
+        .iter()
+        .map(|t| {
+            let words = t
+                .topic
+                .questions
+                .iter()
+                .flat_map(|q| normalize::normalize(q).split(' ').map(str::to_string).collect::<Vec<_>>())
+                .collect();
+            (t.topic.id.as_str(), words)
+        })
+        .collect();
+    for t in topics {
+        let own = &ids_by_topic[t.topic.id.as_str()];
+        for k in &t.keywords {
+            let norm = normalize::normalize(k.get_ref());
+            let meaningful = concept_ids.contains(k.get_ref().as_str())
+                || (!norm.is_empty()
+                    && norm.split(' ').all(|w| known.contains(w) || own.contains(w)));
+            if !meaningful {
+                check.push(
+                    &file,
+                    k,
+                    format!(
+                        "keyword {:?} is neither a concept nor a word the vocabulary or this topic's questions know",
+                        k.get_ref()
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The knowledge files as written on disk. These types mirror the TOML
+//! exactly (unknown keys are refused) and keep the position of every value
+//! that validation may need to point at.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleFile {
+    pub title: Spanned<String>,
+    pub author: Spanned<String>,
+    pub category: Spanned<String>,
+    pub updated: Spanned<String>,
+    pub url: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderFile {
+    pub name: Spanned<String>,
+    pub website: Spanned<String>,
+    pub phone: Spanned<String>,
+    pub about: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationsFile {
+    #[serde(rename = "dimension")]
+    pub dimensions: Vec<DimensionEntry>,
+    #[serde(rename = "certification")]
+    pub certifications: Vec<CertificationEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionEntry {
+    pub id: Spanned<String>,
+    pub label: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationEntry {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    pub issuer_url: Spanned<String>,
+    pub values: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicsFile {
+    #[serde(rename = "topic")]
+    pub topics: Vec<TopicEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicEntry {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    #[serde(default)]
+    pub about: Option<Spanned<String>>,
+    pub questions: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub keywords: Vec<Spanned<String>>,
+    pub answer: Spanned<String>,
+    #[serde(default)]
+    pub related: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocabularyFile {
+    pub certifications: BTreeMap<Spanned<String>, CertificationNames>,
+    #[serde(default)]
+    pub related: BTreeMap<Spanned<String>, RelatedEntry>,
+    #[serde(default)]
+    pub unknown: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub phrases: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub concepts: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub ignore: IgnoreWords,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationNames {
+    pub home: Spanned<String>,
+    pub names: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedEntry {
+    pub parent: Spanned<String>,
+    #[serde(default = "yes")]
+    pub alone: bool,
+    pub names: Vec<Spanned<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreWords {
+    pub words: Vec<Spanned<String>>,
+}

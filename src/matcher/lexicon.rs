@@ -1,0 +1,435 @@
+//! The words the matcher knows and what each one means.
+//!
+//! Built once from the knowledge's vocabulary and topic questions. Reading a
+//! question turns its words into *signals*: concepts ("expiry"), the
+//! certifications it names, the next-step certifications it names, and facts
+//! the article does not have ("price"). Multi-word names and phrases are
+//! matched longest first, so "professional scrum product owner" is one
+//! signal, not four words. Unknown words are tried as inflections, as two
+//! words run together, then as typos of a known word.
+
+use std::collections::HashMap;
+
+use super::normalize::normalize;
+use super::typo::Corrector;
+use crate::knowledge::Knowledge;
+
+pub type WordId = u32;
+pub type ConceptId = u32;
+
+/// How much a word read through a typo correction counts, relative to a
+/// word spelled right: a guess is a little less certain.
+const CORRECTED_WEIGHT: f32 = 0.85;
+
+/// The longest phrase, in words, that can be matched.
+const MAX_PHRASE_WORDS: usize = 8;
+
+/// One thing a word or phrase says about the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Concept(ConceptId),
+    /// A bit set of certification indices (`both` sets all of them).
+    Certifications(u64),
+    /// A next-step certification, by index into [`Lexicon::related`].
+    Related(u32),
+    /// A fact the article lacks, by index into [`Lexicon::unknown`].
+    Unknown(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct RelatedCert {
+    pub id: String,
+    pub parent_bit: u64,
+    pub alone: bool,
+    pub concept: ConceptId,
+}
+
+/// Everything read from one piece of text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// Concepts with the weight they were read with (1, or less through a
+    /// typo), each once.
+    pub concepts: Vec<(ConceptId, f32)>,
+    /// Certifications named, as a bit set.
+    pub certifications: u64,
+    /// Facts the article lacks that the text asks about.
+    pub unknown: Vec<u32>,
+    /// Another certification, named without the one it belongs with.
+    pub other_certification: bool,
+    /// Words that mean nothing to the matcher and are not filler either.
+    pub unrecognized: u32,
+}
+
+impl Reading {
+    fn add_concept(&mut self, c: ConceptId, w: f32) {
+        match self.concepts.iter_mut().find(|(id, _)| *id == c) {
+            Some((_, old)) => *old = old.max(w),
+            None => self.concepts.push((c, w)),
+        }
+    }
+}
+
+pub struct Lexicon {
+    words: HashMap<Box<str>, WordId>,
+    /// Per word: is it filler?
+    filler: Vec<bool>,
+    /// Word sequences (one or more words) and what they mean.
+    phrases: HashMap<Box<[WordId]>, Box<[Signal]>>,
+    corrector: Corrector,
+    pub concept_names: Vec<String>,
+    pub certification_ids: Vec<String>,
+    pub certification_homes: Vec<String>,
+    /// The home topic for "both certifications" and nothing else.
+    pub both_home: Option<String>,
+    pub related: Vec<RelatedCert>,
+    pub unknown: Vec<String>,
+    /// The unknown-fact group for another certification, if the vocabulary
+    /// has one.
+    pub other_certification: Option<u32>,
+}
+
+#[derive(Default)]
+struct Builder {
+    words: HashMap<Box<str>, WordId>,
+    texts: Vec<String>,
+    filler: Vec<bool>,
+    phrases: HashMap<Box<[WordId]>, Vec<Signal>>,
+    concepts: HashMap<String, ConceptId>,
+    concept_names: Vec<String>,
+}
+
+impl Builder {
+    fn word(&mut self, w: &str) -> WordId {
+        if let Some(&id) = self.words.get(w) {
+            return id;
+        }
+        let id = self.texts.len() as WordId;
+        self.words.insert(w.into(), id);
+        self.texts.push(w.to_string());
+        self.filler.push(false);
+        id
+    }
+
+    fn concept(&mut self, name: &str) -> ConceptId {
+        if let Some(&id) = self.concepts.get(name) {
+            return id;
+        }
+        let id = self.concept_names.len() as ConceptId;
+        self.concepts.insert(name.to_string(), id);
+        self.concept_names.push(name.to_string());
+        id
+    }
+
+    fn phrase(&mut self, normalized: &str, signal: Signal) {
+        let ids: Box<[WordId]> = normalized.split(' ').map(|w| self.word(w)).collect();
+        if ids.is_empty() || ids.len() > MAX_PHRASE_WORDS {
+            return;
+        }
+        let signals = self.phrases.entry(ids).or_default();
+        if !signals.contains(&signal) {
+            signals.push(signal);
+        }
+    }
+}
+
+impl Lexicon {
+    pub fn build(knowledge: &Knowledge) -> Lexicon {
+        let vocab = &knowledge.vocabulary;
+        let mut b = Builder::default();
+        let certification_ids: Vec<String> =
+            knowledge.certifications.iter().map(|c| c.id.clone()).collect();
+        let bit_of = |id: &str| {
+            certification_ids
+                .iter()
+                .position(|c| c == id)
+                .map_or(0, |i| 1u64 << i.min(63))
+        };
+        let all_bits = certification_ids
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (i, _)| acc | (1u64 << i.min(63)));
+
+        let mut certification_homes = vec![String::new(); certification_ids.len()];
+        let mut both_home = None;
+        for entity in &vocab.certifications {
+            let bits = if entity.id == "both" {
+                both_home = Some(entity.home.clone());
+                all_bits
+            } else {
+                if let Some(i) = certification_ids.iter().position(|c| *c == entity.id) {
+                    certification_homes[i] = entity.home.clone();
+                }
+                bit_of(&entity.id)
+            };
+            for name in &entity.names {
+                b.phrase(name, Signal::Certifications(bits));
+            }
+        }
+        let mut related = Vec::new();
+        for (i, r) in vocab.related.iter().enumerate() {
+            let concept = b.concept(&format!("cert:{}", r.id));
+            related.push(RelatedCert {
+                id: r.id.clone(),
+                parent_bit: bit_of(&r.parent),
+                alone: r.alone,
+                concept,
+            });
+            for name in &r.names {
+                b.phrase(name, Signal::Related(i as u32));
+            }
+        }
+        let unknown: Vec<String> = vocab.unknown.iter().map(|g| g.id.clone()).collect();
+        let unknown_index = |id: &str| unknown.iter().position(|u| u == id).map(|i| i as u32);
+        for (i, g) in vocab.unknown.iter().enumerate() {
+            for w in &g.words {
+                b.phrase(w, Signal::Unknown(i as u32));
+            }
+        }
+        for g in &vocab.concepts {
+            let c = b.concept(&g.id);
+            for w in &g.words {
+                b.phrase(w, Signal::Concept(c));
+            }
+        }
+        for (phrase, parts) in &vocab.phrases {
+            for part in parts {
+                let signal = match unknown_index(part) {
+                    Some(u) => Signal::Unknown(u),
+                    None => Signal::Concept(b.concept(part)),
+                };
+                b.phrase(phrase, signal);
+            }
+        }
+        for w in &vocab.ignore {
+            let id = b.word(w);
+            b.filler[id as usize] = true;
+        }
+        // Words of the topics' own questions that the vocabulary does not
+        // mention become concepts of their own, so that a maintainer who
+        // adds a phrasing with a new word teaches the matcher that word.
+        for topic in &knowledge.topics {
+            let texts = topic.questions.iter().chain(topic.keywords.iter());
+            for text in texts.chain(std::iter::once(&topic.title)) {
+                for w in normalize(text).split(' ').filter(|w| !w.is_empty()) {
+                    let id = b.word(w);
+                    let meaningful = b.filler[id as usize] || b.phrases.contains_key(&[id][..]);
+                    if !meaningful && !w.chars().all(|c| c.is_ascii_digit()) {
+                        let c = b.concept(&format!("word:{w}"));
+                        b.phrase(w, Signal::Concept(c));
+                    }
+                }
+            }
+        }
+        let other_certification = unknown_index("other-certification");
+        let entity_words: Vec<WordId> = b
+            .phrases
+            .iter()
+            .filter(|(k, v)| {
+                k.len() == 1 && v.iter().any(|s| matches!(s, Signal::Certifications(_)))
+            })
+            .map(|(k, _)| k[0])
+            .collect();
+        let corrector = Corrector::new(&b.texts, &entity_words);
+        Lexicon {
+            words: b.words,
+            filler: b.filler,
+            phrases: b
+                .phrases
+                .into_iter()
+                .map(|(k, v)| (k, v.into_boxed_slice()))
+                .collect(),
+            corrector,
+            concept_names: b.concept_names,
+            certification_ids,
+            certification_homes,
+            both_home,
+            related,
+            unknown,
+            other_certification,
+        }
+    }
+
+    pub fn concept_count(&self) -> usize {
+        self.concept_names.len()
+    }
+
+    pub fn concept_id(&self, name: &str) -> Option<ConceptId> {
+        self.concept_names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| i as ConceptId)
+    }
+
+    /// Finds the known word a token stands for: itself, an inflection, or a
+    /// typo. Returns the word and whether it was a correction.
+    fn resolve(&self, token: &str) -> Option<(WordId, bool)> {
+        if let Some(&id) = self.words.get(token) {
+            return Some((id, false));
+        }
+        if token.chars().all(|c| c.is_ascii_digit()) || token.chars().count() < 3 {
+            return None;
+        }
+        for stem in stems(token) {
+            if let Some(&id) = self.words.get(stem.as_str()) {
+                return Some((id, false));
+            }
+        }
+        self.corrector.correct(token).map(|id| (id, true))
+    }
+
+    /// Two known words run together ("howlong", "cspovs").
+    fn split_run_together(&self, token: &str) -> Option<(WordId, WordId)> {
+        if token.len() < 5 || !token.is_ascii() {
+            return None;
+        }
+        (2..token.len() - 1).find_map(|i| {
+            let (a, b) = token.split_at(i);
+            let a = *self.words.get(a)?;
+            let b = *self.words.get(b)?;
+            Some((a, b))
+        })
+    }
+
+    /// Reads already-normalized text.
+    pub fn read(&self, normalized: &str) -> Reading {
+        // Resolve tokens to known words, keeping unknown ones as gaps.
+        let mut ids: Vec<Option<(WordId, bool)>> = Vec::new();
+        let mut reading = Reading::default();
+        for token in normalized.split(' ').filter(|t| !t.is_empty()) {
+            match self.resolve(token) {
+                Some(found) => ids.push(Some(found)),
+                None => match self.split_run_together(token) {
+                    Some((a, b)) => {
+                        ids.push(Some((a, true)));
+                        ids.push(Some((b, true)));
+                    }
+                    None => {
+                        ids.push(None);
+                        if token.chars().any(|c| c.is_alphabetic()) {
+                            reading.unrecognized += 1;
+                        }
+                    }
+                },
+            }
+        }
+        // Longest phrase first, left to right.
+        let mut key: Vec<WordId> = Vec::with_capacity(MAX_PHRASE_WORDS);
+        let mut i = 0;
+        while i < ids.len() {
+            let mut matched = 0;
+            let longest = MAX_PHRASE_WORDS.min(ids.len() - i);
+            for len in (1..=longest).rev() {
+                key.clear();
+                let mut corrected = false;
+                for slot in &ids[i..i + len] {
+                    match slot {
+                        Some((id, c)) => {
+                            key.push(*id);
+                            corrected |= *c;
+                        }
+                        None => break,
+                    }
+                }
+                if key.len() != len {
+                    continue;
+                }
+                if let Some(signals) = self.phrases.get(key.as_slice()) {
+                    let weight = if corrected { CORRECTED_WEIGHT } else { 1.0 };
+                    for s in signals.iter() {
+                        self.apply(&mut reading, *s, weight);
+                    }
+                    matched = len;
+                    break;
+                }
+            }
+            if matched == 0 {
+                // A known word with no meaning of its own ("product" out
+                // of "product owner"), filler, or a gap: nothing to add.
+                matched = 1;
+            }
+            i += matched;
+        }
+        self.settle_related(&mut reading);
+        reading
+    }
+
+    fn apply(&self, reading: &mut Reading, signal: Signal, weight: f32) {
+        match signal {
+            Signal::Concept(c) => reading.add_concept(c, weight),
+            Signal::Certifications(bits) => reading.certifications |= bits,
+            Signal::Related(r) => {
+                if let Some(rel) = self.related.get(r as usize) {
+                    reading.add_concept(rel.concept, weight);
+                }
+            }
+            Signal::Unknown(u) => {
+                if !reading.unknown.contains(&u) {
+                    reading.unknown.push(u);
+                }
+            }
+        }
+    }
+
+    /// A next-step certification named with its parent (or one that may
+    /// stand alone) belongs to the parent's path; one that may not stand
+    /// alone, named alone, is a question about another certification.
+    fn settle_related(&self, reading: &mut Reading) {
+        for rel in &self.related {
+            if !reading.concepts.iter().any(|(c, _)| *c == rel.concept) {
+                continue;
+            }
+            if reading.certifications & rel.parent_bit != 0 {
+                continue;
+            }
+            if rel.alone {
+                reading.certifications |= rel.parent_bit;
+            } else {
+                reading.other_certification = true;
+            }
+        }
+    }
+
+    pub fn is_filler(&self, word: &str) -> bool {
+        self.words
+            .get(word)
+            .is_some_and(|&id| self.filler[id as usize])
+    }
+}
+
+/// Candidate stems of an inflected word, most likely first.
+fn stems(token: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let rules: [(&str, &str); 9] = [
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("es", ""),
+        ("s", ""),
+        ("ly", ""),
+    ];
+    for (suffix, replacement) in rules {
+        if let Some(base) = token.strip_suffix(suffix) {
+            if base.len() >= 3 {
+                out.push(format!("{base}{replacement}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stems;
+
+    #[test]
+    fn stems_cover_common_inflections() {
+        assert!(stems("renewing").contains(&"renew".to_string()));
+        assert!(stems("expired").contains(&"expire".to_string()));
+        assert!(stems("certifies").contains(&"certify".to_string()));
+        assert!(stems("trainers").contains(&"trainer".to_string()));
+        assert!(stems("is").is_empty());
+    }
+}

@@ -1,0 +1,354 @@
+//! Finding the topic that answers a question, however it is typed.
+//!
+//! A question is normalized ([`normalize`]), read into concepts and named
+//! certifications ([`lexicon`]), and scored against every topic
+//! ([`index`]). A topic's score is the share of the question's meaning that
+//! the topic explains (each concept weighted by how rare it is across
+//! topics), scaled down when the question is too vague to be sure of, when
+//! it is full of words the matcher does not know, and when it names the
+//! other certification. A question that needs a fact the article lacks, or
+//! is about another certification, gets no topic at all.
+//!
+//! Long chatty messages are split into sentences; the question sentences
+//! are scored on their own, with the certifications named anywhere in the
+//! message as context, and the best one wins.
+//!
+//! Everything here is built once at load; answering does no I/O and its
+//! cost grows only with the question's length and the vocabulary.
+
+pub mod index;
+pub mod lexicon;
+pub mod normalize;
+mod typo;
+
+use index::{TopicAbout, TopicIndex};
+use lexicon::{Lexicon, Reading};
+
+use crate::knowledge::Knowledge;
+
+/// Only this much of a question is read: every real question fits, and a
+/// huge paste costs no more than this.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+/// At most this many sentences of a message are scored on their own.
+const MAX_SENTENCES: usize = 12;
+
+/// Below this, the bot says it does not know.
+pub const ANSWER_THRESHOLD: f32 = 0.3;
+/// Below this, an answer comes with "Did you mean" suggestions.
+pub const CONFIDENT_THRESHOLD: f32 = 0.5;
+/// In channels where the bot reads every message unasked, it only speaks
+/// when at least this sure.
+pub const UNPROMPTED_THRESHOLD: f32 = 0.65;
+
+/// How much meaning (in rarity-weighted concepts) a question needs before
+/// its score is trusted in full; vaguer questions are scaled down.
+const FULL_EVIDENCE: f32 = 2.2;
+/// How much each unrecognized word weighs against the recognized meaning.
+const UNRECOGNIZED_COST: f32 = 0.45;
+/// The score of a question that only names a certification ("pspo?").
+const BARE_NAME_SCORE: f32 = 0.62;
+/// Less meaning than this, besides a certification's name, is a bare name.
+const BARE_NAME_EVIDENCE: f32 = 0.9;
+
+/// What the matcher made of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The topic that answers it, if any.
+    pub topic: Option<String>,
+    /// How sure the matcher is, in 0..1.
+    pub confidence: f32,
+    /// Up to three other topics that might be meant.
+    pub suggestions: Vec<String>,
+    /// When the question needs a fact the article lacks: which kind
+    /// ("price", "other-certification", ...).
+    pub unknown: Option<String>,
+}
+
+impl Match {
+    /// Sure enough to answer without offering alternatives.
+    pub fn is_confident(&self) -> bool {
+        self.topic.is_some() && self.confidence >= CONFIDENT_THRESHOLD
+    }
+}
+
+pub struct Matcher {
+    lexicon: Lexicon,
+    index: TopicIndex,
+}
+
+/// One scored reading of a question or of one of its sentences.
+struct Scored {
+    scores: Vec<f32>,
+    /// The unknown-fact group that stops an answer, if any.
+    blocked_by: Option<String>,
+}
+
+impl Matcher {
+    pub fn new(knowledge: &Knowledge) -> Matcher {
+        let lexicon = Lexicon::build(knowledge);
+        let index = TopicIndex::build(knowledge, &lexicon);
+        Matcher { lexicon, index }
+    }
+
+    /// Finds the topic for `question`.
+    pub fn find(&self, question: &str) -> Match {
+        let question = bounded(question);
+        let sentences = sentences(question);
+        let readings: Vec<(Reading, bool)> = sentences
+            .iter()
+            .map(|(s, asks)| (self.lexicon.read(&normalize::normalize(s)), *asks))
+            .collect();
+        let context = readings
+            .iter()
+            .fold(0u64, |acc, (r, _)| acc | r.certifications);
+        let any_asks = readings.iter().any(|(_, asks)| *asks);
+        let candidates: Vec<Scored> = readings
+            .iter()
+            .filter(|(_, asks)| !any_asks || *asks)
+            .map(|(r, _)| self.score(r, context))
+            .collect();
+
+        let best_of = |s: &Scored| s.scores.iter().cloned().fold(0.0f32, f32::max);
+        let open = candidates
+            .iter()
+            .filter(|s| s.blocked_by.is_none())
+            .max_by(|a, b| best_of(a).total_cmp(&best_of(b)));
+        let Some(best) = open else {
+            let reason = candidates.iter().find_map(|s| s.blocked_by.clone());
+            return Match {
+                topic: None,
+                confidence: 0.0,
+                suggestions: Vec::new(),
+                unknown: reason,
+            };
+        };
+        let mut order: Vec<usize> = (0..best.scores.len()).collect();
+        order.sort_by(|&a, &b| best.scores[b].total_cmp(&best.scores[a]));
+        let top = order.first().map_or(0.0, |&t| best.scores[t]);
+        let suggestions: Vec<String> = order
+            .iter()
+            .skip(usize::from(top >= ANSWER_THRESHOLD))
+            .filter(|&&t| best.scores[t] >= 0.12 && best.scores[t] >= top * 0.4)
+            .take(3)
+            .map(|&t| self.index.ids[t].clone())
+            .collect();
+        let confidence = top.clamp(0.0, 1.0);
+        Match {
+            topic: (top >= ANSWER_THRESHOLD).then(|| self.index.ids[order[0]].clone()),
+            confidence,
+            suggestions,
+            unknown: None,
+        }
+    }
+
+    /// Topics whose example questions best fit a partial question, for
+    /// autocomplete: `(topic id, question)` pairs, best first.
+    pub fn complete<'k>(
+        &self,
+        knowledge: &'k Knowledge,
+        partial: &str,
+        limit: usize,
+    ) -> Vec<(&'k str, &'k str)> {
+        let found = self.find(partial);
+        let mut ranked: Vec<&str> = found
+            .topic
+            .iter()
+            .chain(found.suggestions.iter())
+            .map(String::as_str)
+            .collect();
+        let norm = normalize::normalize(bounded(partial));
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        let push = |t: &'k crate::knowledge::Topic, q: &'k str, out: &mut Vec<(&'k str, &'k str)>| {
+            if out.len() < limit && !out.iter().any(|(_, o)| *o == q) {
+                out.push((t.id.as_str(), q));
+            }
+        };
+        // Questions that contain what was typed so far come first, then the
+        // matched topics' questions, then every topic's first question.
+        if !norm.is_empty() {
+            for t in &knowledge.topics {
+                for q in &t.questions {
+                    if normalize::normalize(q).contains(&norm) {
+                        push(t, q, &mut out);
+                    }
+                }
+            }
+        }
+        ranked.dedup();
+        for id in ranked {
+            if let Some(t) = knowledge.topic(id) {
+                for q in t.questions.iter().take(4) {
+                    push(t, q, &mut out);
+                }
+            }
+        }
+        for t in &knowledge.topics {
+            if let Some(q) = t.questions.first() {
+                push(t, q, &mut out);
+            }
+        }
+        out
+    }
+
+    fn score(&self, reading: &Reading, context: u64) -> Scored {
+        let certs = if reading.certifications != 0 {
+            reading.certifications
+        } else {
+            context
+        };
+        let n = self.index.len();
+        let mut norm = 0.0f32;
+        let mut raw = vec![0.0f32; n];
+        for &(c, w) in &reading.concepts {
+            let idf = self.index.idf(c) * w;
+            norm += idf;
+            for (t, slot) in raw.iter_mut().enumerate() {
+                *slot += idf * self.index.weight(c, t);
+            }
+        }
+        let coverage = if norm > 0.0 {
+            norm / (norm + UNRECOGNIZED_COST * reading.unrecognized as f32)
+        } else {
+            0.0
+        };
+        let evidence = (norm / FULL_EVIDENCE).min(1.0).sqrt();
+        let mut scores: Vec<f32> = raw
+            .iter()
+            .enumerate()
+            .map(|(t, r)| {
+                if norm <= 0.0 {
+                    return 0.0;
+                }
+                r / norm * evidence * coverage * certification_fit(self.index.about[t], certs)
+            })
+            .collect();
+
+        // A certification's name alone opens its home topic.
+        if reading.certifications != 0 && norm < BARE_NAME_EVIDENCE {
+            let home = if reading.certifications.count_ones() > 1 {
+                self.lexicon.both_home.as_deref()
+            } else {
+                let i = reading.certifications.trailing_zeros() as usize;
+                self.lexicon.certification_homes.get(i).map(String::as_str)
+            };
+            if let Some(t) = home.and_then(|h| self.index.position(h)) {
+                let unrecognized = reading.unrecognized as f32;
+                let bare = BARE_NAME_SCORE / (1.0 + UNRECOGNIZED_COST * unrecognized);
+                scores[t] = scores[t].max(bare);
+            }
+        }
+
+        let best = (0..n).max_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+        let covered = |u: &u32| best.is_some_and(|t| self.index.covers[t].contains(u));
+        let blocked_by = if reading.other_certification {
+            Some("other-certification".to_string())
+        } else {
+            reading
+                .unknown
+                .iter()
+                .find(|u| !covered(u))
+                .map(|&u| self.lexicon.unknown[u as usize].clone())
+        };
+        Scored { scores, blocked_by }
+    }
+}
+
+/// How well a topic fits the certifications a question names.
+fn certification_fit(about: TopicAbout, named: u64) -> f32 {
+    let count = named.count_ones();
+    match about {
+        TopicAbout::One(bit) => match (named & bit != 0, count) {
+            (_, 0) => 0.8,
+            (true, 1) => 1.0,
+            (true, _) => 0.8,
+            (false, _) => 0.1,
+        },
+        TopicAbout::Both => match count {
+            0 => 0.9,
+            1 => 0.85,
+            _ => 1.0,
+        },
+        TopicAbout::Neither => {
+            if count == 0 {
+                1.0
+            } else {
+                0.95
+            }
+        }
+    }
+}
+
+/// The first [`MAX_QUESTION_CHARS`] characters.
+fn bounded(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// Splits a message into sentences, each flagged when it is a question.
+/// A full stop only ends a sentence before a space, so "Scrum.org" stays
+/// whole.
+fn sentences(text: &str) -> Vec<(&str, bool)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next_is_space = iter.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let end = match c {
+            '?' | '!' | '\n' => true,
+            '.' | ';' => next_is_space,
+            _ => false,
+        };
+        if end {
+            let piece = &text[start..i];
+            if !piece.trim().is_empty() {
+                out.push((piece, c == '?'));
+            } else if c == '?' {
+                if let Some(last) = out.last_mut() {
+                    last.1 = true;
+                }
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push((&text[start..], false));
+    }
+    if out.len() > MAX_SENTENCES {
+        // Keep the whole text's meaning in one piece rather than drop any.
+        return vec![(text, text.contains('?'))];
+    }
+    if out.is_empty() {
+        out.push((text, false));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_question_marks_but_not_inside_names() {
+        let s = sentences("Hi all. I use Scrum.org stuff. Does PSPO expire? thanks");
+        let texts: Vec<&str> = s.iter().map(|(t, _)| t.trim()).collect();
+        assert_eq!(texts, ["Hi all", "I use Scrum.org stuff", "Does PSPO expire", "thanks"]);
+        assert_eq!(s.iter().filter(|(_, q)| *q).count(), 1);
+    }
+
+    #[test]
+    fn bounded_cuts_on_a_character_boundary() {
+        let long = "é".repeat(MAX_QUESTION_CHARS + 10);
+        assert_eq!(bounded(&long).chars().count(), MAX_QUESTION_CHARS);
+    }
+
+    #[test]
+    fn certification_fit_keeps_one_certification_from_answering_the_other() {
+        let cspo = 1;
+        let pspo = 2;
+        assert!(certification_fit(TopicAbout::One(cspo), cspo) > 0.9);
+        assert!(certification_fit(TopicAbout::One(cspo), pspo) < 0.2);
+        assert!(certification_fit(TopicAbout::Both, cspo | pspo) > 0.9);
+    }
+}

@@ -1,0 +1,186 @@
+//! Turning what people type into plain lower-case words.
+//!
+//! Discord messages carry noise that means nothing to the question: user,
+//! role and channel mentions (`<@123>`), custom emoji (`<:name:123>`),
+//! timestamps, links, markdown and code fences. All of it goes, as does
+//! punctuation, so that "PSPO-I", "pspo i" and "PSPO 1" read alike. The
+//! knowledge's vocabulary goes through the same function, so both sides of a
+//! comparison are always spelled the same way.
+
+/// Lower-cased words separated by single spaces; everything else removed.
+/// Runs in one pass, in time linear in the input.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    // What the last written character was, to split "pspo1" into "pspo 1".
+    let mut last = Kind::Space;
+    while let Some((i, c)) = chars.next() {
+        if c == '<' {
+            if let Some(len) = discord_markup_len(&text[i..]) {
+                skip_bytes(&mut chars, i + len);
+                push_space(&mut out, &mut last);
+                continue;
+            }
+        }
+        if (c == 'h' || c == 'H') && starts_with_url(&text[i..]) {
+            while chars.peek().is_some_and(|(_, c)| !c.is_whitespace()) {
+                chars.next();
+            }
+            push_space(&mut out, &mut last);
+            continue;
+        }
+        if (c == '\'' || c == '’') && last == Kind::Letter {
+            // A possessive "'s" goes; any other apostrophe joins ("don't").
+            let mut ahead = chars.clone();
+            if let Some((_, s)) = ahead.next() {
+                if (s == 's' || s == 'S') && !ahead.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+                {
+                    chars.next();
+                }
+            }
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            let lower = fold_accent(lower);
+            let kind = if lower.is_ascii_digit() {
+                Kind::Digit
+            } else if lower.is_alphanumeric() {
+                Kind::Letter
+            } else {
+                push_space(&mut out, &mut last);
+                continue;
+            };
+            if last != Kind::Space && last != kind {
+                out.push(' ');
+            }
+            out.push(lower);
+            last = kind;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Space,
+    Letter,
+    Digit,
+}
+
+fn push_space(out: &mut String, last: &mut Kind) {
+    if *last != Kind::Space {
+        out.push(' ');
+        *last = Kind::Space;
+    }
+}
+
+fn skip_bytes(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, end: usize) {
+    while chars.peek().is_some_and(|(j, _)| *j < end) {
+        chars.next();
+    }
+}
+
+fn starts_with_url(s: &str) -> bool {
+    let head = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    head.starts_with("https://") || head.starts_with("http://")
+}
+
+/// The byte length of a Discord markup token at the start of `s`: a user,
+/// role or channel mention, a custom emoji, a timestamp or a slash-command
+/// mention. `None` when `s` does not start with one.
+fn discord_markup_len(s: &str) -> Option<usize> {
+    let end = s.get(..120).map_or(s, |h| h).find('>')?;
+    let inner = &s[1..end];
+    let body = inner
+        .strip_prefix("@!")
+        .or_else(|| inner.strip_prefix("@&"))
+        .or_else(|| inner.strip_prefix('@'))
+        .or_else(|| inner.strip_prefix('#'))
+        .or_else(|| inner.strip_prefix("t:"))
+        .or_else(|| inner.strip_prefix("a:"))
+        .or_else(|| inner.strip_prefix(':'))
+        .or_else(|| inner.strip_prefix('/'))?;
+    let ok = !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | ' '))
+        && body.chars().any(|c| c.is_ascii_digit());
+    ok.then_some(end + 1)
+}
+
+/// Folds the accented Latin letters people type by habit ("résumé").
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn lowercases_and_drops_punctuation() {
+        assert_eq!(normalize("Does PSPO expire?!"), "does pspo expire");
+        assert_eq!(normalize("  CSPO   vs.  PSPO  "), "cspo vs pspo");
+    }
+
+    #[test]
+    fn spellings_of_a_level_read_alike() {
+        assert_eq!(normalize("PSPO-I"), "pspo i");
+        assert_eq!(normalize("PSPO1"), "pspo 1");
+        assert_eq!(normalize("pspo 1"), "pspo 1");
+        assert_eq!(normalize("Scrum.org"), "scrum org");
+        assert_eq!(normalize("2yrs"), "2 yrs");
+    }
+
+    #[test]
+    fn removes_discord_mentions_emoji_and_links() {
+        assert_eq!(
+            normalize("<@123456789> <@!42> <@&7> <#99> does <:pog:123456> pspo expire? 😂"),
+            "does pspo expire"
+        );
+        assert_eq!(normalize("see https://example.com/x?y=1 please"), "see please");
+        assert_eq!(normalize("<t:1700000000:R> hi"), "hi");
+    }
+
+    #[test]
+    fn keeps_ordinary_angle_brackets_as_punctuation() {
+        assert_eq!(normalize("<img src=x onerror=alert(1)>"), "img src x onerror alert 1");
+        assert_eq!(normalize("a < b"), "a b");
+    }
+
+    #[test]
+    fn strips_markdown_and_code_fences() {
+        assert_eq!(normalize("**does** _pspo_ ~~expire~~"), "does pspo expire");
+        assert_eq!(normalize("```\ndoes pspo expire\n```"), "does pspo expire");
+        assert_eq!(normalize("> quoted ||spoiler||"), "quoted spoiler");
+    }
+
+    #[test]
+    fn possessives_and_contractions() {
+        assert_eq!(normalize("PSPO's exam"), "pspo exam");
+        assert_eq!(normalize("Scrum Alliance’s membership"), "scrum alliance membership");
+        assert_eq!(normalize("don't"), "dont");
+        assert_eq!(normalize("what's"), "what");
+    }
+
+    #[test]
+    fn control_characters_and_accents() {
+        assert_eq!(normalize("does\u{0}pspo\u{7}\texpire"), "does pspo expire");
+        assert_eq!(normalize("résumé"), "resume");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize("?!…"), "");
+    }
+}

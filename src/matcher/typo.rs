@@ -1,0 +1,190 @@
+//! Typo correction against the known words.
+//!
+//! A misspelt word is matched to the known word closest to it by
+//! edit distance (optimal string alignment, from strsim, so a swapped pair
+//! of letters counts as one edit). To stay fast whatever the vocabulary's
+//! size, candidates are found through a table of every known word with one
+//! or two letters deleted (the "symmetric delete" method): a query costs a
+//! few dozen hash look-ups, never a scan of the vocabulary.
+//!
+//! Certification names are entities: "cspo" and "pspo" are one letter apart
+//! and mean opposite things, so a word as close to one of them as to the
+//! other is left alone rather than guessed.
+
+use std::collections::HashMap;
+
+use super::lexicon::WordId;
+
+pub struct Corrector {
+    /// Word, or word with letters deleted -> the words it came from.
+    deletes: HashMap<Box<str>, Vec<WordId>>,
+    words: Vec<Box<str>>,
+    entity: Vec<bool>,
+}
+
+/// How many edits a word of this length may be away from the word it is
+/// corrected to. Short words are too easy to mistake for one another.
+fn max_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+impl Corrector {
+    pub fn new(words: &[String], entity_words: &[WordId]) -> Corrector {
+        let mut deletes: HashMap<Box<str>, Vec<WordId>> = HashMap::new();
+        let mut entity = vec![false; words.len()];
+        for &e in entity_words {
+            if let Some(slot) = entity.get_mut(e as usize) {
+                *slot = true;
+            }
+        }
+        for (id, w) in words.iter().enumerate() {
+            let len = w.chars().count();
+            // `correct` never lets a word be further than its own limit
+            // (or one edit, for short words) from the token.
+            let edits = max_edits(len).max(1);
+            if len < 3 || w.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            for d in deletions(w, edits) {
+                let ids = deletes.entry(d.into_boxed_str()).or_default();
+                if !ids.contains(&(id as WordId)) {
+                    ids.push(id as WordId);
+                }
+            }
+        }
+        Corrector {
+            deletes,
+            words: words.iter().map(|w| w.as_str().into()).collect(),
+            entity,
+        }
+    }
+
+    /// The known word `token` most likely stands for, if any is close
+    /// enough and not ambiguous between two certifications.
+    pub fn correct(&self, token: &str) -> Option<WordId> {
+        let len = token.chars().count();
+        let limit = max_edits(len);
+        if limit == 0 || len > 40 {
+            return None;
+        }
+        let mut best: Option<(usize, f64, WordId)> = None;
+        let mut entities_at_best = 0;
+        let mut seen: Vec<WordId> = Vec::new();
+        for d in deletions(token, limit) {
+            let Some(ids) = self.deletes.get(d.as_str()) else {
+                continue;
+            };
+            for &id in ids {
+                if seen.contains(&id) {
+                    continue;
+                }
+                seen.push(id);
+                let word = &self.words[id as usize];
+                let wlen = word.chars().count();
+                // Both sides must allow the distance: a long token may not
+                // turn into a short word by many edits.
+                let allowed = limit.min(max_edits(wlen).max(1));
+                let distance = strsim::osa_distance(token, word);
+                if distance == 0 || distance > allowed {
+                    continue;
+                }
+                let likeness = strsim::jaro_winkler(token, word);
+                let better = match best {
+                    None => true,
+                    Some((bd, bl, _)) => distance < bd || (distance == bd && likeness > bl),
+                };
+                if best.is_some_and(|(bd, _, _)| distance < bd) {
+                    entities_at_best = 0;
+                }
+                if best.is_none_or(|(bd, _, _)| distance <= bd) && self.entity[id as usize] {
+                    entities_at_best += 1;
+                }
+                if better {
+                    best = Some((distance, likeness, id));
+                }
+            }
+        }
+        let (_, _, id) = best?;
+        if entities_at_best > 1 {
+            return None;
+        }
+        Some(id)
+    }
+}
+
+/// `word` and every string made from it by deleting up to `max` characters.
+fn deletions(word: &str, max: usize) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    let mut frontier = vec![word.to_string()];
+    for _ in 0..max {
+        let mut next = Vec::new();
+        for w in &frontier {
+            let chars: Vec<char> = w.chars().collect();
+            if chars.len() <= 1 {
+                continue;
+            }
+            for i in 0..chars.len() {
+                let d: String = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, c)| c)
+                    .collect();
+                if !out.contains(&d) {
+                    out.push(d.clone());
+                    next.push(d);
+                }
+            }
+        }
+        frontier = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corrector(words: &[&str], entities: &[&str]) -> (Corrector, Vec<String>) {
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let ents: Vec<WordId> = entities
+            .iter()
+            .filter_map(|e| words.iter().position(|w| w == e).map(|i| i as WordId))
+            .collect();
+        (Corrector::new(&words, &ents), words)
+    }
+
+    fn fix(c: &(Corrector, Vec<String>), token: &str) -> Option<String> {
+        c.0.correct(token).map(|id| c.1[id as usize].clone())
+    }
+
+    #[test]
+    fn corrects_dropped_swapped_and_extra_letters() {
+        let c = corrector(&["expire", "difference", "renew", "between"], &[]);
+        assert_eq!(fix(&c, "expier").as_deref(), Some("expire"));
+        assert_eq!(fix(&c, "diffrence").as_deref(), Some("difference"));
+        assert_eq!(fix(&c, "renw").as_deref(), Some("renew"));
+        assert_eq!(fix(&c, "betweeen").as_deref(), Some("between"));
+    }
+
+    #[test]
+    fn leaves_far_and_short_words_alone() {
+        let c = corrector(&["expire", "renew"], &[]);
+        assert_eq!(fix(&c, "spider"), None);
+        assert_eq!(fix(&c, "rnw"), None);
+    }
+
+    #[test]
+    fn certification_names_are_never_guessed_between() {
+        let c = corrector(&["cspo", "pspo"], &["cspo", "pspo"]);
+        // One letter from each: ambiguous, so no guess.
+        assert_eq!(fix(&c, "xspo"), None);
+        // A swap that is close to only one of them.
+        assert_eq!(fix(&c, "cpso").as_deref(), Some("cspo"));
+        assert_eq!(fix(&c, "psop").as_deref(), Some("pspo"));
+    }
+}

@@ -1,0 +1,286 @@
+//! The transport-neutral reply every command produces.
+//!
+//! A reply is what a user sees: a card (title, text, fields, footer, link),
+//! buttons, perhaps a select menu, and whether only the asker sees it. The
+//! console prints it, the Discord adapters turn it into an embed and
+//! components. [`Reply::within_limits`] clamps every part to Discord's
+//! limits, and every constructor path ends in it, so an adapter can send
+//! any reply as it is.
+
+use serde::Serialize;
+
+use crate::limits::{self, clamp, clamp_nonempty};
+
+/// The accent colour of answer cards.
+pub const COLOR_ANSWER: u32 = 0x2F6FEB;
+/// The accent colour of "I don't know" and error cards.
+pub const COLOR_NOTICE: u32 = 0xD29922;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    pub title: Option<String>,
+    /// Where the title links to.
+    pub url: Option<String>,
+    pub description: String,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+    pub color: Option<u32>,
+    pub buttons: Vec<Button>,
+    pub select: Option<Select>,
+    /// Seen only by the person who asked.
+    pub ephemeral: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ButtonStyle {
+    Primary,
+    Secondary,
+    Success,
+    Danger,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Button {
+    /// Opens a web page.
+    Link { label: String, url: String },
+    /// Sends `custom_id` back to the bot when clicked.
+    Action {
+        label: String,
+        custom_id: String,
+        style: ButtonStyle,
+    },
+}
+
+impl Button {
+    pub fn label(&self) -> &str {
+        match self {
+            Button::Link { label, .. } | Button::Action { label, .. } => label,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Select {
+    pub custom_id: String,
+    pub placeholder: String,
+    pub options: Vec<SelectOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectOption {
+    pub label: String,
+    pub value: String,
+    pub description: Option<String>,
+}
+
+impl Reply {
+    /// A card with a title and text.
+    pub fn card(title: &str, description: &str) -> Reply {
+        Reply {
+            title: Some(title.to_string()),
+            description: description.to_string(),
+            color: Some(COLOR_ANSWER),
+            ..Reply::default()
+        }
+    }
+
+    pub fn field(mut self, name: &str, value: &str, inline: bool) -> Reply {
+        self.fields.push(Field {
+            name: name.to_string(),
+            value: value.to_string(),
+            inline,
+        });
+        self
+    }
+
+    pub fn link_button(mut self, label: &str, url: &str) -> Reply {
+        self.buttons.push(Button::Link {
+            label: label.to_string(),
+            url: url.to_string(),
+        });
+        self
+    }
+
+    pub fn action_button(mut self, label: &str, custom_id: &str, style: ButtonStyle) -> Reply {
+        self.buttons.push(Button::Action {
+            label: label.to_string(),
+            custom_id: custom_id.to_string(),
+            style,
+        });
+        self
+    }
+
+    pub fn ephemeral(mut self) -> Reply {
+        self.ephemeral = true;
+        self
+    }
+
+    /// How many action rows the buttons take.
+    pub fn button_rows(&self) -> usize {
+        self.buttons.len().div_ceil(limits::BUTTONS_PER_ROW)
+    }
+
+    /// The buttons split into Discord's rows of five.
+    pub fn button_rows_iter(&self) -> impl Iterator<Item = &[Button]> {
+        self.buttons.chunks(limits::BUTTONS_PER_ROW)
+    }
+
+    /// The same reply with every part inside Discord's limits: texts cut,
+    /// surplus fields, buttons and options dropped, custom ids that would
+    /// not fit removed, and the embed's total size kept under its cap.
+    pub fn within_limits(mut self) -> Reply {
+        self.title = self
+            .title
+            .map(|t| clamp_nonempty(&t, limits::EMBED_TITLE, "Answer"));
+        self.url = self.url.filter(|u| is_link(u));
+        self.description = clamp(&self.description, limits::EMBED_DESCRIPTION);
+        self.footer = self.footer.map(|f| clamp(&f, limits::EMBED_FOOTER));
+        self.fields.truncate(limits::EMBED_FIELDS);
+        for f in &mut self.fields {
+            f.name = clamp_nonempty(&f.name, limits::FIELD_NAME, "\u{200b}");
+            f.value = clamp_nonempty(&f.value, limits::FIELD_VALUE, "\u{200b}");
+        }
+        self.fit_embed_total();
+
+        self.buttons.retain(|b| match b {
+            Button::Link { url, .. } => is_link(url),
+            Button::Action { custom_id, .. } => {
+                !custom_id.is_empty() && custom_id.chars().count() <= limits::CUSTOM_ID
+            }
+        });
+        for b in &mut self.buttons {
+            match b {
+                Button::Link { label, .. } | Button::Action { label, .. } => {
+                    *label = clamp_nonempty(label, limits::BUTTON_LABEL, "Open");
+                }
+            }
+        }
+        let select_rows = usize::from(self.select.is_some());
+        let max_buttons = (limits::ACTION_ROWS - select_rows) * limits::BUTTONS_PER_ROW;
+        self.buttons.truncate(max_buttons);
+        if let Some(select) = &mut self.select {
+            select.placeholder = clamp(&select.placeholder, limits::SELECT_PLACEHOLDER);
+            select.options.truncate(limits::SELECT_OPTIONS);
+            select
+                .options
+                .retain(|o| !o.value.is_empty() && o.value.chars().count() <= limits::CUSTOM_ID);
+            for o in &mut select.options {
+                o.label = clamp_nonempty(&o.label, limits::SELECT_OPTION_LABEL, &o.value);
+                o.description = o
+                    .description
+                    .as_deref()
+                    .map(|d| clamp(d, limits::SELECT_OPTION_DESCRIPTION))
+                    .filter(|d| !d.trim().is_empty());
+            }
+        }
+        if self
+            .select
+            .as_ref()
+            .is_some_and(|s| s.options.is_empty() || s.custom_id.chars().count() > limits::CUSTOM_ID)
+        {
+            self.select = None;
+        }
+        self
+    }
+
+    /// All of the embed's texts, counted as Discord counts them.
+    pub fn embed_chars(&self) -> usize {
+        let len = limits::char_len;
+        self.title.as_deref().map_or(0, len)
+            + len(&self.description)
+            + self.footer.as_deref().map_or(0, len)
+            + self
+                .fields
+                .iter()
+                .map(|f| len(&f.name) + len(&f.value))
+                .sum::<usize>()
+    }
+
+    /// Keeps the embed's total under Discord's cap by dropping fields from
+    /// the end, then shortening the description.
+    fn fit_embed_total(&mut self) {
+        while self.embed_chars() > limits::EMBED_TOTAL && !self.fields.is_empty() {
+            self.fields.pop();
+        }
+        let over = self.embed_chars().saturating_sub(limits::EMBED_TOTAL);
+        if over > 0 {
+            let keep = limits::char_len(&self.description).saturating_sub(over);
+            self.description = clamp(&self.description, keep);
+        }
+    }
+}
+
+fn is_link(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= limits::URL_MAX
+        && !url.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_parts_are_cut_to_discord_limits() {
+        let mut reply = Reply::card(&"t".repeat(300), &"d".repeat(5000));
+        for i in 0..30 {
+            reply = reply.field(&"n".repeat(300), &format!("{i}{}", "v".repeat(2000)), true);
+        }
+        for i in 0..30 {
+            reply = reply.action_button(&"l".repeat(100), &format!("topic:{i}"), ButtonStyle::Secondary);
+        }
+        let reply = reply.within_limits();
+        assert_eq!(reply.title.as_deref().map(limits::char_len), Some(256));
+        assert!(limits::char_len(&reply.description) <= 4096);
+        assert!(reply.fields.len() <= 25);
+        assert!(reply.fields.iter().all(|f| limits::char_len(&f.name) <= 256
+            && limits::char_len(&f.value) <= 1024));
+        assert!(reply.embed_chars() <= 6000);
+        assert_eq!(reply.buttons.len(), 25);
+        assert!(reply.buttons.iter().all(|b| limits::char_len(b.label()) <= 80));
+        assert!(reply.button_rows() <= 5);
+    }
+
+    #[test]
+    fn a_select_menu_takes_a_row_from_the_buttons() {
+        let mut reply = Reply::card("t", "d");
+        for i in 0..30 {
+            reply = reply.action_button("b", &format!("topic:{i}"), ButtonStyle::Secondary);
+        }
+        reply.select = Some(Select {
+            custom_id: "topic".into(),
+            placeholder: "Pick".into(),
+            options: (0..40)
+                .map(|i| SelectOption {
+                    label: format!("option {i}"),
+                    value: format!("topic:{i}"),
+                    description: None,
+                })
+                .collect(),
+        });
+        let reply = reply.within_limits();
+        assert_eq!(reply.buttons.len(), 20);
+        assert_eq!(reply.select.map(|s| s.options.len()), Some(25));
+    }
+
+    #[test]
+    fn custom_ids_and_urls_that_discord_would_refuse_are_dropped() {
+        let reply = Reply::card("t", "d")
+            .action_button("ok", "topic:a", ButtonStyle::Primary)
+            .action_button("too long", &"x".repeat(101), ButtonStyle::Primary)
+            .link_button("bad", "javascript:alert(1)")
+            .link_button("", "https://example.com")
+            .within_limits();
+        let labels: Vec<&str> = reply.buttons.iter().map(Button::label).collect();
+        assert_eq!(labels, ["ok", "Open"]);
+    }
+}
