@@ -15,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod console;
+pub mod discord;
 pub mod faq;
 pub mod knowledge;
 pub mod limits;
