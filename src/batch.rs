@@ -55,7 +55,10 @@ pub fn answer(faq: &Faq, question: &str, json: bool, out: &mut dyn Write) -> io:
         serde_json::to_writer(&mut *out, &line)?;
         writeln!(out)
     } else if question.trim().is_empty() {
-        writeln!(out, "Please type a question, for example: does PSPO expire?")
+        writeln!(
+            out,
+            "Please type a question, for example: does PSPO expire?"
+        )
     } else {
         let reply = commands::for_match(faq, &found);
         writeln!(out, "{}", console::render(&reply))

@@ -19,7 +19,12 @@ use crate::{batch, config, console, Faq};
 )]
 pub struct Cli {
     /// The knowledge folder.
-    #[arg(long, global = true, env = "KNOWLEDGE_DIR", default_value = "knowledge")]
+    #[arg(
+        long,
+        global = true,
+        env = "KNOWLEDGE_DIR",
+        default_value = "knowledge"
+    )]
     pub knowledge: PathBuf,
 
     #[command(subcommand)]
@@ -33,6 +38,10 @@ pub enum Command {
         /// Print one JSON object per question.
         #[arg(long)]
         json: bool,
+        /// Show how each question was read and scored, for tuning the
+        /// vocabulary.
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
         /// The question; with none, questions are read from stdin.
         question: Vec<String>,
     },
@@ -79,8 +88,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match cli.command {
-        Some(Command::Ask { json, question }) => {
+        Some(Command::Ask {
+            json,
+            explain,
+            question,
+        }) => {
             let faq = load(&cli.knowledge)?;
+            if explain && !question.is_empty() {
+                write!(out, "{}", faq.matcher.explain(&question.join(" ")))?;
+            }
             if question.is_empty() {
                 let stdin = io::stdin();
                 let mut input = stdin.lock();
@@ -94,7 +110,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check { json }) => {
             let faq = load(&cli.knowledge)?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &crate::knowledge::export::export(&faq.knowledge))?;
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &crate::knowledge::export::export(&faq.knowledge),
+                )?;
                 writeln!(out)?;
             } else {
                 let k = &faq.knowledge;
@@ -124,7 +143,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn console_mode(dir: &std::path::Path, out: &mut dyn Write, notice: bool) -> anyhow::Result<ExitCode> {
+fn console_mode(
+    dir: &std::path::Path,
+    out: &mut dyn Write,
+    notice: bool,
+) -> anyhow::Result<ExitCode> {
     let faq = load(dir)?;
     if notice {
         eprintln!("DISCORD_TOKEN is not set, so this is the local console. To connect to Discord, set DISCORD_TOKEN (see .env.example) and run again.");

@@ -61,7 +61,11 @@ pub fn discord_token() -> Option<Secret> {
 }
 
 pub fn log_format() -> Result<LogFormat, ConfigError> {
-    match var("LOG_FORMAT").as_deref().map(str::to_ascii_lowercase).as_deref() {
+    match var("LOG_FORMAT")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("text") => Ok(LogFormat::Text),
         Some("json") => Ok(LogFormat::Json),
         Some(other) => Err(ConfigError::Invalid {

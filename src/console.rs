@@ -20,7 +20,11 @@ pub fn render(reply: &Reply) -> String {
         out.push_str(&plain(&reply.description));
         out.push('\n');
     }
-    let mut fields = reply.fields.iter().filter(|f| f.name != "\u{200b}").peekable();
+    let mut fields = reply
+        .fields
+        .iter()
+        .filter(|f| f.name != "\u{200b}")
+        .peekable();
     if fields.peek().is_some() {
         out.push('\n');
     }
@@ -40,7 +44,9 @@ pub fn render(reply: &Reply) -> String {
     for b in &reply.buttons {
         match b {
             Button::Link { label, url } => out.push_str(&format!("[{label}] {url}\n")),
-            Button::Action { label, custom_id, .. } => match custom_id.strip_prefix(TOPIC_PREFIX) {
+            Button::Action {
+                label, custom_id, ..
+            } => match custom_id.strip_prefix(TOPIC_PREFIX) {
                 Some(id) => out.push_str(&format!("[{label}] /open {id}\n")),
                 None => out.push_str(&format!("[{label}]\n")),
             },
@@ -85,7 +91,9 @@ pub fn respond(faq: &Faq, line: &str) -> Option<String> {
     let Some(command) = line.strip_prefix('/') else {
         return Some(render(&commands::for_match(faq, &faq.find(line))));
     };
-    let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+    let (name, rest) = command
+        .split_once(char::is_whitespace)
+        .unwrap_or((command, ""));
     let name = name.to_ascii_lowercase();
     if name == "open" {
         let id = rest.trim();
@@ -140,7 +148,6 @@ pub fn run(faq: &Faq, input: &mut dyn BufRead, out: &mut dyn Write) -> io::Resul
     }
     out.flush()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -182,11 +182,9 @@ impl Reply {
                     .filter(|d| !d.trim().is_empty());
             }
         }
-        if self
-            .select
-            .as_ref()
-            .is_some_and(|s| s.options.is_empty() || s.custom_id.chars().count() > limits::CUSTOM_ID)
-        {
+        if self.select.as_ref().is_some_and(|s| {
+            s.options.is_empty() || s.custom_id.chars().count() > limits::CUSTOM_ID
+        }) {
             self.select = None;
         }
         self
@@ -236,17 +234,26 @@ mod tests {
             reply = reply.field(&"n".repeat(300), &format!("{i}{}", "v".repeat(2000)), true);
         }
         for i in 0..30 {
-            reply = reply.action_button(&"l".repeat(100), &format!("topic:{i}"), ButtonStyle::Secondary);
+            reply = reply.action_button(
+                &"l".repeat(100),
+                &format!("topic:{i}"),
+                ButtonStyle::Secondary,
+            );
         }
         let reply = reply.within_limits();
         assert_eq!(reply.title.as_deref().map(limits::char_len), Some(256));
         assert!(limits::char_len(&reply.description) <= 4096);
         assert!(reply.fields.len() <= 25);
-        assert!(reply.fields.iter().all(|f| limits::char_len(&f.name) <= 256
-            && limits::char_len(&f.value) <= 1024));
+        assert!(reply
+            .fields
+            .iter()
+            .all(|f| limits::char_len(&f.name) <= 256 && limits::char_len(&f.value) <= 1024));
         assert!(reply.embed_chars() <= 6000);
         assert_eq!(reply.buttons.len(), 25);
-        assert!(reply.buttons.iter().all(|b| limits::char_len(b.label()) <= 80));
+        assert!(reply
+            .buttons
+            .iter()
+            .all(|b| limits::char_len(b.label()) <= 80));
         assert!(reply.button_rows() <= 5);
     }
 

@@ -38,7 +38,9 @@ pub fn for_match(faq: &Faq, found: &Match) -> Reply {
     let mut reply = topic_reply(knowledge, topic);
     if !found.is_confident() && !found.suggestions.is_empty() {
         // Replace the related buttons by the likelier alternatives.
-        reply.buttons.retain(|b| matches!(b, crate::reply::Button::Link { .. }));
+        reply
+            .buttons
+            .retain(|b| matches!(b, crate::reply::Button::Link { .. }));
         for id in &found.suggestions {
             if let Some(t) = knowledge.topic(id) {
                 reply = reply.action_button(
@@ -60,9 +62,13 @@ pub fn for_match(faq: &Faq, found: &Match) -> Reply {
 fn fallback(faq: &Faq, found: &Match) -> Reply {
     let k = &faq.knowledge;
     let p = &k.provider;
-    let why = match found.unknown.as_deref() {
-        Some(kind) => format!("The article I answer from does not cover {}.", unknown_phrase(kind)),
-        None => "I could not match that to anything the article covers.".to_string(),
+    let why = match found
+        .unknown
+        .as_deref()
+        .and_then(|kind| k.vocabulary.explain_unknown(kind))
+    {
+        Some("that") | None => "I could not match that to anything the article covers.".to_string(),
+        Some(what) => format!("The article I answer from does not cover {what}."),
     };
     let text = format!(
         "{why} I only answer questions about choosing between CSPO and PSPO.\n\n\
@@ -88,22 +94,6 @@ fn fallback(faq: &Faq, found: &Match) -> Reply {
         }
     }
     reply.within_limits()
-}
-
-/// What a kind of missing fact is called in a sentence.
-fn unknown_phrase(kind: &str) -> &'static str {
-    match kind {
-        "price" => "prices, fees or costs",
-        "pass-mark" => "pass marks, scores or pass rates",
-        "difficulty" => "how hard the exams are",
-        "exam-format" => "the exams' format, length or questions",
-        "retake" => "failing or retaking an exam",
-        "career-market" => "salaries or the job market",
-        "delivery" => "where, when or in which language courses are held",
-        "other-certification" => "other certifications",
-        "bot-internals" => "that",
-        _ => "that",
-    }
 }
 
 /// The footer that credits the article.

@@ -89,7 +89,8 @@ impl SlashCommand for Compare {
         );
         reply.url = Some(k.article.url.clone());
         for (i, d) in k.dimensions.iter().enumerate() {
-            let value = |c: &crate::knowledge::Certification| c.values.get(i).cloned().unwrap_or_default();
+            let value =
+                |c: &crate::knowledge::Certification| c.values.get(i).cloned().unwrap_or_default();
             reply = reply
                 .field(&format!("{} · {}", d.label, a.name), &value(a), true)
                 .field(&format!("{} · {}", d.label, b.name), &value(b), true)

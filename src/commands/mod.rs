@@ -134,11 +134,16 @@ mod tests {
         let long = "x".repeat(150);
         let pairs: Vec<(String, String)> = (0..40)
             .map(|i| (format!("{long}{i}"), format!("v{i}")))
-            .chain([("name".to_string(), long.clone()), ("".to_string(), "ok".to_string())])
+            .chain([
+                ("name".to_string(), long.clone()),
+                ("".to_string(), "ok".to_string()),
+            ])
             .collect();
         let out = choices(pairs);
         assert_eq!(out.len(), 25);
-        assert!(out.iter().all(|c| (1..=100).contains(&c.name.chars().count())
-            && (1..=100).contains(&c.value.chars().count())));
+        assert!(out
+            .iter()
+            .all(|c| (1..=100).contains(&c.name.chars().count())
+                && (1..=100).contains(&c.value.chars().count())));
     }
 }

@@ -26,7 +26,13 @@ impl SlashCommand for Topics {
         let topics = &faq.knowledge.topics;
         let list: Vec<String> = topics
             .iter()
-            .map(|t| format!("• **{}**: {}", t.title, t.questions.first().map_or("", String::as_str)))
+            .map(|t| {
+                format!(
+                    "• **{}**: {}",
+                    t.title,
+                    t.questions.first().map_or("", String::as_str)
+                )
+            })
             .collect();
         let mut reply = Reply::card(
             "What I can answer",

@@ -86,7 +86,10 @@ fn run_command(faq: &Faq, command: &CommandInteraction) -> Reply {
 }
 
 fn autocomplete(faq: &Faq, command: &CommandInteraction) -> CreateInteractionResponse {
-    let choices = match (commands::find(&command.data.name), command.data.autocomplete()) {
+    let choices = match (
+        commands::find(&command.data.name),
+        command.data.autocomplete(),
+    ) {
         (Some(cmd), Some(focused)) => cmd.autocomplete(faq, focused.name, focused.value),
         _ => Vec::new(),
     };
@@ -114,7 +117,9 @@ pub fn component_target(component: &ComponentInteraction) -> &str {
 fn run_component(faq: &Faq, component: &ComponentInteraction) -> Reply {
     match commands::component(faq, component_target(component)) {
         Some(reply) => reply,
-        None => notice("That button is out of date: the topic it opened no longer exists. Try `/topics`."),
+        None => notice(
+            "That button is out of date: the topic it opened no longer exists. Try `/topics`.",
+        ),
     }
 }
 

@@ -7,8 +7,8 @@ use crate::limits::{self, clamp};
 use crate::Faq;
 
 pub fn create_command(spec: &CommandSpec) -> CreateCommand {
-    let mut command =
-        CreateCommand::new(spec.name).description(clamp(spec.description, limits::COMMAND_DESCRIPTION));
+    let mut command = CreateCommand::new(spec.name)
+        .description(clamp(spec.description, limits::COMMAND_DESCRIPTION));
     for o in &spec.options {
         let mut option = CreateCommandOption::new(
             CommandOptionType::String,

@@ -255,7 +255,11 @@ fn check_certifications(
     for cert in &c.certifications {
         let id = cert.id.get_ref();
         if !cert_ids.insert(id.clone()) {
-            check.push(&file, &cert.id, format!("duplicate certification id {id:?}"));
+            check.push(
+                &file,
+                &cert.id,
+                format!("duplicate certification id {id:?}"),
+            );
         }
         if !is_slug(id) {
             check.push(
@@ -272,7 +276,10 @@ fn check_certifications(
                 check.push(
                     &file,
                     key,
-                    format!("{:?} is not a dimension listed in [[dimension]]", key.get_ref()),
+                    format!(
+                        "{:?} is not a dimension listed in [[dimension]]",
+                        key.get_ref()
+                    ),
                 );
             }
             check.text(&file, "a comparison value", value, limits::FIELD_VALUE);
@@ -407,10 +414,9 @@ fn check_topics(
     }
     for required in REQUIRED_TOPICS {
         if !ids.contains(required) {
-            check.found.push(file.at(
-                0..0,
-                format!("required topic {required:?} is missing"),
-            ));
+            check
+                .found
+                .push(file.at(0..0, format!("required topic {required:?} is missing")));
         }
     }
     out
@@ -430,7 +436,11 @@ fn check_vocabulary(
     let mut claim = |check: &mut Checker, owner: &str, name: &Spanned<String>| -> String {
         let norm = normalize::normalize(name.get_ref());
         if norm.is_empty() {
-            check.push(&file, name, format!("{:?} has no letters or digits", name.get_ref()));
+            check.push(
+                &file,
+                name,
+                format!("{:?} has no letters or digits", name.get_ref()),
+            );
         } else if let Some(first) = names.get(&norm) {
             if first != owner {
                 check.push(
@@ -462,7 +472,11 @@ fn check_vocabulary(
             );
         }
         let owner = format!("certifications.{id_ref}");
-        let names = entry.names.iter().map(|n| claim(check, &owner, n)).collect();
+        let names = entry
+            .names
+            .iter()
+            .map(|n| claim(check, &owner, n))
+            .collect();
         vocab.certifications.push(EntityNames {
             id: id_ref.clone(),
             home: entry.home.get_ref().clone(),
@@ -488,7 +502,11 @@ fn check_vocabulary(
             );
         }
         let owner = format!("related.{}", id.get_ref());
-        let names = entry.names.iter().map(|n| claim(check, &owner, n)).collect();
+        let names = entry
+            .names
+            .iter()
+            .map(|n| claim(check, &owner, n))
+            .collect();
         vocab.related.push(RelatedNames {
             id: id.get_ref().clone(),
             parent: entry.parent.get_ref().clone(),
@@ -496,11 +514,17 @@ fn check_vocabulary(
             names,
         });
     }
-    for (id, words) in &v.unknown {
+    for (id, group) in &v.unknown {
         let owner = format!("unknown.{}", id.get_ref());
-        let words = words.iter().map(|w| claim(check, &owner, w)).collect();
-        vocab.unknown.push(WordGroup {
+        check.text(&file, "`explain`", &group.explain, 200);
+        let words = group
+            .words
+            .iter()
+            .map(|w| claim(check, &owner, w))
+            .collect();
+        vocab.unknown.push(UnknownFacts {
             id: id.get_ref().clone(),
+            explain: group.explain.get_ref().trim().to_string(),
             words,
         });
     }
@@ -554,7 +578,11 @@ fn check_vocabulary(
                 }
             }
             if norm.is_empty() {
-                check.push(&file, w, format!("{:?} has no letters or digits", w.get_ref()));
+                check.push(
+                    &file,
+                    w,
+                    format!("{:?} has no letters or digits", w.get_ref()),
+                );
             }
             group.push(norm);
         }
@@ -562,6 +590,16 @@ fn check_vocabulary(
             id: id.get_ref().clone(),
             words: group,
         });
+    }
+    for c in &v.domain.concepts {
+        if !concept_ids.contains(c.get_ref().as_str()) {
+            check.push(
+                &file,
+                c,
+                format!("{:?} is not a concept listed under [concepts]", c.get_ref()),
+            );
+        }
+        vocab.domain.push(c.get_ref().clone());
     }
     vocab.ignore = ignored.into_iter().collect();
     vocab.ignore.sort();
@@ -581,11 +619,27 @@ fn check_keywords(check: &mut Checker, path: &Path, topics: &[CheckedTopic], voc
             known.insert(w.to_string());
         }
     };
-    vocab.concepts.iter().flat_map(|g| &g.words).for_each(|w| add(w));
-    vocab.unknown.iter().flat_map(|g| &g.words).for_each(|w| add(w));
+    vocab
+        .concepts
+        .iter()
+        .flat_map(|g| &g.words)
+        .for_each(|w| add(w));
+    vocab
+        .unknown
+        .iter()
+        .flat_map(|g| &g.words)
+        .for_each(|w| add(w));
     vocab.phrases.iter().for_each(|(p, _)| add(p));
-    vocab.related.iter().flat_map(|r| &r.names).for_each(|w| add(w));
-    vocab.certifications.iter().flat_map(|c| &c.names).for_each(|w| add(w));
+    vocab
+        .related
+        .iter()
+        .flat_map(|r| &r.names)
+        .for_each(|w| add(w));
+    vocab
+        .certifications
+        .iter()
+        .flat_map(|c| &c.names)
+        .for_each(|w| add(w));
     let concept_ids: HashSet<&str> = vocab.concepts.iter().map(|g| g.id.as_str()).collect();
     let ids_by_topic: BTreeMap<&str, HashSet<String>> = topics
         .iter()
@@ -594,7 +648,12 @@ fn check_keywords(check: &mut Checker, path: &Path, topics: &[CheckedTopic], voc
                 .topic
                 .questions
                 .iter()
-                .flat_map(|q| normalize::normalize(q).split(' ').map(str::to_string).collect::<Vec<_>>())
+                .flat_map(|q| {
+                    normalize::normalize(q)
+                        .split(' ')
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             (t.topic.id.as_str(), words)
         })
@@ -605,7 +664,9 @@ fn check_keywords(check: &mut Checker, path: &Path, topics: &[CheckedTopic], voc
             let norm = normalize::normalize(k.get_ref());
             let meaningful = concept_ids.contains(k.get_ref().as_str())
                 || (!norm.is_empty()
-                    && norm.split(' ').all(|w| known.contains(w) || own.contains(w)));
+                    && norm
+                        .split(' ')
+                        .all(|w| known.contains(w) || own.contains(w)));
             if !meaningful {
                 check.push(
                     &file,

@@ -139,11 +139,32 @@ pub struct Vocabulary {
     pub certifications: Vec<EntityNames>,
     pub related: Vec<RelatedNames>,
     /// Facts the article lacks.
-    pub unknown: Vec<WordGroup>,
+    pub unknown: Vec<UnknownFacts>,
     /// Phrase -> the concepts it stands for.
     pub phrases: Vec<(String, Vec<String>)>,
     pub concepts: Vec<WordGroup>,
+    /// Concepts that make a question about this subject at all.
+    pub domain: Vec<String>,
     pub ignore: Vec<String>,
+}
+
+/// A kind of fact the article does not give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFacts {
+    pub id: String,
+    /// Completes "The article I answer from does not cover ...".
+    pub explain: String,
+    pub words: Vec<String>,
+}
+
+impl Vocabulary {
+    /// How to say that the article lacks a kind of fact.
+    pub fn explain_unknown(&self, id: &str) -> Option<&str> {
+        self.unknown
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.explain.as_str())
+    }
 }
 
 /// A validated knowledge base.

@@ -80,13 +80,28 @@ pub struct VocabularyFile {
     #[serde(default)]
     pub related: BTreeMap<Spanned<String>, RelatedEntry>,
     #[serde(default)]
-    pub unknown: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    pub unknown: BTreeMap<Spanned<String>, UnknownGroup>,
     #[serde(default)]
     pub phrases: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     pub concepts: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
+    pub domain: DomainConcepts,
+    #[serde(default)]
     pub ignore: IgnoreWords,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownGroup {
+    pub explain: Spanned<String>,
+    pub words: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainConcepts {
+    pub concepts: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

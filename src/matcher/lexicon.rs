@@ -58,6 +58,9 @@ pub struct Reading {
     pub other_certification: bool,
     /// Words that mean nothing to the matcher and are not filler either.
     pub unrecognized: u32,
+    /// Whether anything read belongs to the bot's subject (a domain
+    /// concept, a certification).
+    pub on_subject: bool,
 }
 
 impl Reading {
@@ -83,9 +86,8 @@ pub struct Lexicon {
     pub both_home: Option<String>,
     pub related: Vec<RelatedCert>,
     pub unknown: Vec<String>,
-    /// The unknown-fact group for another certification, if the vocabulary
-    /// has one.
-    pub other_certification: Option<u32>,
+    /// Per concept: does it belong to the bot's subject?
+    domain: Vec<bool>,
 }
 
 #[derive(Default)]
@@ -136,8 +138,11 @@ impl Lexicon {
     pub fn build(knowledge: &Knowledge) -> Lexicon {
         let vocab = &knowledge.vocabulary;
         let mut b = Builder::default();
-        let certification_ids: Vec<String> =
-            knowledge.certifications.iter().map(|c| c.id.clone()).collect();
+        let certification_ids: Vec<String> = knowledge
+            .certifications
+            .iter()
+            .map(|c| c.id.clone())
+            .collect();
         let bit_of = |id: &str| {
             certification_ids
                 .iter()
@@ -220,7 +225,21 @@ impl Lexicon {
                 }
             }
         }
-        let other_certification = unknown_index("other-certification");
+        let mut domain = vec![false; b.concept_names.len()];
+        for name in &vocab.domain {
+            if let Some(&c) = b.concepts.get(name) {
+                domain[c as usize] = true;
+            }
+        }
+        for r in &related {
+            domain[r.concept as usize] = true;
+        }
+        let blocker_words: Vec<WordId> = b
+            .phrases
+            .iter()
+            .filter(|(k, v)| k.len() == 1 && v.iter().all(|s| matches!(s, Signal::Unknown(_))))
+            .map(|(k, _)| k[0])
+            .collect();
         let entity_words: Vec<WordId> = b
             .phrases
             .iter()
@@ -229,7 +248,7 @@ impl Lexicon {
             })
             .map(|(k, _)| k[0])
             .collect();
-        let corrector = Corrector::new(&b.texts, &entity_words);
+        let corrector = Corrector::new(&b.texts, &entity_words, &blocker_words);
         Lexicon {
             words: b.words,
             filler: b.filler,
@@ -245,7 +264,7 @@ impl Lexicon {
             both_home,
             related,
             unknown,
-            other_certification,
+            domain,
         }
     }
 
@@ -350,6 +369,11 @@ impl Lexicon {
             i += matched;
         }
         self.settle_related(&mut reading);
+        reading.on_subject = reading.certifications != 0
+            || reading
+                .concepts
+                .iter()
+                .any(|(c, _)| self.domain.get(*c as usize).copied().unwrap_or(false));
         reading
     }
 

@@ -47,6 +47,10 @@ const FULL_EVIDENCE: f32 = 2.2;
 const UNRECOGNIZED_COST: f32 = 0.45;
 /// The score of a question that only names a certification ("pspo?").
 const BARE_NAME_SCORE: f32 = 0.62;
+/// How much a question that touches nothing of the bot's subject keeps of
+/// its score: "recommend a good pizza place" shares a word with "which
+/// certification do you recommend", but is not about certifications.
+const OFF_SUBJECT: f32 = 0.4;
 /// Less meaning than this, besides a certification's name, is a bare name.
 const BARE_NAME_EVIDENCE: f32 = 0.9;
 
@@ -101,11 +105,25 @@ impl Matcher {
         let context = readings
             .iter()
             .fold(0u64, |acc, (r, _)| acc | r.certifications);
-        let any_asks = readings.iter().any(|(_, asks)| *asks);
-        let candidates: Vec<Scored> = readings
+        // When some sentences are questions, they are what is asked; the
+        // others ("Hi all", "I work in a bank") only count when no question
+        // sentence says anything at all ("I can't decide between CSPO and
+        // PSPO. Can you help?").
+        let scored: Vec<(Scored, bool, bool)> = readings
             .iter()
-            .filter(|(_, asks)| !any_asks || *asks)
-            .map(|(r, _)| self.score(r, context))
+            .map(|(r, asks)| {
+                let says_something = !r.concepts.is_empty()
+                    || r.certifications != 0
+                    || !r.unknown.is_empty()
+                    || r.other_certification;
+                (self.score(r, context), *asks, says_something)
+            })
+            .collect();
+        let questions_speak = scored.iter().any(|(_, asks, says)| *asks && *says);
+        let candidates: Vec<Scored> = scored
+            .into_iter()
+            .filter(|(_, asks, _)| !questions_speak || *asks)
+            .map(|(s, _, _)| s)
             .collect();
 
         let best_of = |s: &Scored| s.scores.iter().cloned().fold(0.0f32, f32::max);
@@ -141,6 +159,57 @@ impl Matcher {
         }
     }
 
+    /// How a question was read and scored, for maintainers tuning the
+    /// vocabulary (`ask --explain`).
+    pub fn explain(&self, question: &str) -> String {
+        let mut out = String::new();
+        for (sentence, asks) in sentences(bounded(question)) {
+            let normalized = normalize::normalize(sentence);
+            let r = self.lexicon.read(&normalized);
+            let concepts: Vec<String> = r
+                .concepts
+                .iter()
+                .map(|(c, w)| {
+                    let name = &self.lexicon.concept_names[*c as usize];
+                    format!("{name}({:.2}×{w:.2})", self.index.idf(*c))
+                })
+                .collect();
+            let certs: Vec<&str> = self
+                .lexicon
+                .certification_ids
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| r.certifications & (1u64 << i) != 0)
+                .map(|(_, c)| c.as_str())
+                .collect();
+            let unknown: Vec<&str> = r
+                .unknown
+                .iter()
+                .map(|u| self.lexicon.unknown[*u as usize].as_str())
+                .collect();
+            let scored = self.score(&r, r.certifications);
+            let mut top: Vec<(usize, f32)> = scored.scores.iter().cloned().enumerate().collect();
+            top.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let top: Vec<String> = top
+                .iter()
+                .take(3)
+                .map(|(t, s)| format!("{}={s:.3}", self.index.ids[*t]))
+                .collect();
+            out.push_str(&format!(
+                "sentence{}: {normalized:?}\n  concepts: {}\n  certifications: {:?}  unknown facts: {:?}  other certification: {}  unrecognized words: {}\n  top: {}{}\n",
+                if asks { " (question)" } else { "" },
+                concepts.join(" "),
+                certs,
+                unknown,
+                r.other_certification,
+                r.unrecognized,
+                top.join(" "),
+                scored.blocked_by.map(|b| format!("  blocked by: {b}")).unwrap_or_default(),
+            ));
+        }
+        out
+    }
+
     /// Topics whose example questions best fit a partial question, for
     /// autocomplete: `(topic id, question)` pairs, best first.
     pub fn complete<'k>(
@@ -158,11 +227,12 @@ impl Matcher {
             .collect();
         let norm = normalize::normalize(bounded(partial));
         let mut out: Vec<(&str, &str)> = Vec::new();
-        let push = |t: &'k crate::knowledge::Topic, q: &'k str, out: &mut Vec<(&'k str, &'k str)>| {
-            if out.len() < limit && !out.iter().any(|(_, o)| *o == q) {
-                out.push((t.id.as_str(), q));
-            }
-        };
+        let push =
+            |t: &'k crate::knowledge::Topic, q: &'k str, out: &mut Vec<(&'k str, &'k str)>| {
+                if out.len() < limit && !out.iter().any(|(_, o)| *o == q) {
+                    out.push((t.id.as_str(), q));
+                }
+            };
         // Questions that contain what was typed so far come first, then the
         // matched topics' questions, then every topic's first question.
         if !norm.is_empty() {
@@ -219,7 +289,16 @@ impl Matcher {
                 if norm <= 0.0 {
                     return 0.0;
                 }
-                r / norm * evidence * coverage * certification_fit(self.index.about[t], certs)
+                let subject = if reading.on_subject || context != 0 {
+                    1.0
+                } else {
+                    OFF_SUBJECT
+                };
+                r / norm
+                    * evidence
+                    * coverage
+                    * subject
+                    * certification_fit(self.index.about[t], certs)
             })
             .collect();
 
@@ -333,7 +412,15 @@ mod tests {
     fn sentences_split_on_question_marks_but_not_inside_names() {
         let s = sentences("Hi all. I use Scrum.org stuff. Does PSPO expire? thanks");
         let texts: Vec<&str> = s.iter().map(|(t, _)| t.trim()).collect();
-        assert_eq!(texts, ["Hi all", "I use Scrum.org stuff", "Does PSPO expire", "thanks"]);
+        assert_eq!(
+            texts,
+            [
+                "Hi all",
+                "I use Scrum.org stuff",
+                "Does PSPO expire",
+                "thanks"
+            ]
+        );
         assert_eq!(s.iter().filter(|(_, q)| *q).count(), 1);
     }
 

@@ -151,13 +151,19 @@ mod tests {
             normalize("<@123456789> <@!42> <@&7> <#99> does <:pog:123456> pspo expire? 😂"),
             "does pspo expire"
         );
-        assert_eq!(normalize("see https://example.com/x?y=1 please"), "see please");
+        assert_eq!(
+            normalize("see https://example.com/x?y=1 please"),
+            "see please"
+        );
         assert_eq!(normalize("<t:1700000000:R> hi"), "hi");
     }
 
     #[test]
     fn keeps_ordinary_angle_brackets_as_punctuation() {
-        assert_eq!(normalize("<img src=x onerror=alert(1)>"), "img src x onerror alert 1");
+        assert_eq!(
+            normalize("<img src=x onerror=alert(1)>"),
+            "img src x onerror alert 1"
+        );
         assert_eq!(normalize("a < b"), "a b");
     }
 
@@ -171,7 +177,10 @@ mod tests {
     #[test]
     fn possessives_and_contractions() {
         assert_eq!(normalize("PSPO's exam"), "pspo exam");
-        assert_eq!(normalize("Scrum Alliance’s membership"), "scrum alliance membership");
+        assert_eq!(
+            normalize("Scrum Alliance’s membership"),
+            "scrum alliance membership"
+        );
         assert_eq!(normalize("don't"), "dont");
         assert_eq!(normalize("what's"), "what");
     }

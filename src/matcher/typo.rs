@@ -20,33 +20,47 @@ pub struct Corrector {
     deletes: HashMap<Box<str>, Vec<WordId>>,
     words: Vec<Box<str>>,
     entity: Vec<bool>,
+    /// Words that stop an answer ("fee", "score"): a short token is never
+    /// guessed into one, because a wrong guess turns a good question away.
+    blocker: Vec<bool>,
 }
+
+/// Tokens shorter than this are never corrected into a blocking word.
+const MIN_BLOCKER_GUESS: usize = 6;
+/// Known words shorter than this are never the result of a correction:
+/// "rung" is not "run".
+const MIN_TARGET: usize = 4;
 
 /// How many edits a word of this length may be away from the word it is
 /// corrected to. Short words are too easy to mistake for one another.
 fn max_edits(len: usize) -> usize {
     match len {
         0..=3 => 0,
-        4..=6 => 1,
+        4..=7 => 1,
         _ => 2,
     }
 }
 
 impl Corrector {
-    pub fn new(words: &[String], entity_words: &[WordId]) -> Corrector {
+    pub fn new(words: &[String], entity_words: &[WordId], blocker_words: &[WordId]) -> Corrector {
         let mut deletes: HashMap<Box<str>, Vec<WordId>> = HashMap::new();
-        let mut entity = vec![false; words.len()];
-        for &e in entity_words {
-            if let Some(slot) = entity.get_mut(e as usize) {
-                *slot = true;
+        let flags = |ids: &[WordId]| {
+            let mut v = vec![false; words.len()];
+            for &id in ids {
+                if let Some(slot) = v.get_mut(id as usize) {
+                    *slot = true;
+                }
             }
-        }
+            v
+        };
+        let entity = flags(entity_words);
+        let blocker = flags(blocker_words);
         for (id, w) in words.iter().enumerate() {
             let len = w.chars().count();
             // `correct` never lets a word be further than its own limit
             // (or one edit, for short words) from the token.
             let edits = max_edits(len).max(1);
-            if len < 3 || w.chars().all(|c| c.is_ascii_digit()) {
+            if len < MIN_TARGET || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
             for d in deletions(w, edits) {
@@ -60,6 +74,7 @@ impl Corrector {
             deletes,
             words: words.iter().map(|w| w.as_str().into()).collect(),
             entity,
+            blocker,
         }
     }
 
@@ -83,6 +98,9 @@ impl Corrector {
                     continue;
                 }
                 seen.push(id);
+                if self.blocker[id as usize] && len < MIN_BLOCKER_GUESS {
+                    continue;
+                }
                 let word = &self.words[id as usize];
                 let wlen = word.chars().count();
                 // Both sides must allow the distance: a long token may not
@@ -155,7 +173,7 @@ mod tests {
             .iter()
             .filter_map(|e| words.iter().position(|w| w == e).map(|i| i as WordId))
             .collect();
-        (Corrector::new(&words, &ents), words)
+        (Corrector::new(&words, &ents, &[]), words)
     }
 
     fn fix(c: &(Corrector, Vec<String>), token: &str) -> Option<String> {
@@ -176,6 +194,18 @@ mod tests {
         let c = corrector(&["expire", "renew"], &[]);
         assert_eq!(fix(&c, "spider"), None);
         assert_eq!(fix(&c, "rnw"), None);
+    }
+
+    #[test]
+    fn short_tokens_are_not_guessed_into_short_or_blocking_words() {
+        let words: Vec<String> = ["run", "points", "expensive"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let c = (Corrector::new(&words, &[], &[1, 2]), words);
+        assert_eq!(fix(&c, "rung"), None);
+        assert_eq!(fix(&c, "point"), None);
+        assert_eq!(fix(&c, "expensiv").as_deref(), Some("expensive"));
     }
 
     #[test]
