@@ -35,14 +35,18 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 /// The line (1-based) where `needle` first appears in a file.
 fn line_of(dir: &Path, file: &str, needle: &str) -> usize {
     let text = fs::read_to_string(dir.join(file)).unwrap_or_default();
-    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {file}"));
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {file}"));
     text[..offset].matches('\n').count() + 1
 }
 
 /// The line (1-based) where `needle` last appears in a file.
 fn last_line_of(dir: &Path, file: &str, needle: &str) -> usize {
     let text = fs::read_to_string(dir.join(file)).unwrap_or_default();
-    let offset = text.rfind(needle).unwrap_or_else(|| panic!("{needle:?} not in {file}"));
+    let offset = text
+        .rfind(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {file}"));
     text[..offset].matches('\n').count() + 1
 }
 
@@ -66,22 +70,38 @@ fn the_shipped_knowledge_is_valid() {
 #[test]
 fn a_syntax_error_points_at_its_line() {
     let dir = copy();
-    edit(dir.path(), "article.toml", "author = \"Sara Patoff\"", "author = \"Sara Patoff");
+    edit(
+        dir.path(),
+        "article.toml",
+        "author = \"Sara Patoff\"",
+        "author = \"Sara Patoff",
+    );
     let line = line_of(dir.path(), "article.toml", "author =");
     let found = problems(dir.path());
     assert_eq!(found.len(), 1, "{found:?}");
     let prefix = format!("{}:{line}:", path(dir.path(), "article.toml").display());
-    assert!(found[0].starts_with(&prefix), "{found:?} should start with {prefix}");
+    assert!(
+        found[0].starts_with(&prefix),
+        "{found:?} should start with {prefix}"
+    );
 }
 
 #[test]
 fn an_unknown_key_is_refused() {
     let dir = copy();
-    edit(dir.path(), "provider.toml", "phone = ", "fax = \"1\"\nphone = ");
+    edit(
+        dir.path(),
+        "provider.toml",
+        "phone = ",
+        "fax = \"1\"\nphone = ",
+    );
     let found = problems(dir.path());
     let line = line_of(dir.path(), "provider.toml", "fax =");
     assert!(
-        found.iter().any(|p| p.contains(&format!("provider.toml:{line}:1:")) && p.contains("unknown field `fax`")),
+        found
+            .iter()
+            .any(|p| p.contains(&format!("provider.toml:{line}:1:"))
+                && p.contains("unknown field `fax`")),
         "{found:?}"
     );
 }
@@ -94,26 +114,74 @@ fn every_semantic_problem_is_reported_at_once() {
     // long, a non-https URL, a missing required topic and a certification
     // without a value for a dimension.
     edit(d, "topics.toml", "id = \"equivalence\"", "id = \"focus\"");
-    edit(d, "topics.toml", "related = [\"cspo-vs-pspo\", \"cspo-requirements\", \"pspo-validity\"]", "related = [\"no-such-topic\"]");
+    edit(
+        d,
+        "topics.toml",
+        "related = [\"cspo-vs-pspo\", \"cspo-requirements\", \"pspo-validity\"]",
+        "related = [\"no-such-topic\"]",
+    );
     let long = "x".repeat(701);
-    edit(d, "topics.toml", "answer = \"\"\"\nYes. The article", &format!("answer = \"\"\"\n{long} The article"));
+    edit(
+        d,
+        "topics.toml",
+        "answer = \"\"\"\nYes. The article",
+        &format!("answer = \"\"\"\n{long} The article"),
+    );
     edit(d, "article.toml", "url = \"https://", "url = \"http://");
-    edit(d, "certifications.toml", "exam = \"An online exam, taken after the course.\"\n", "");
+    edit(
+        d,
+        "certifications.toml",
+        "exam = \"An online exam, taken after the course.\"\n",
+        "",
+    );
 
     let found = problems(d);
     let topics = path(d, "topics.toml").display().to_string();
     let expect = [
         // The second topic to claim an id is the duplicate.
-        (format!("{topics}:{}:", last_line_of(d, "topics.toml", "id = \"focus\"")), "duplicate topic id \"focus\""),
-        (format!("{topics}:{}:", line_of(d, "topics.toml", "\"no-such-topic\"")), "related topic \"no-such-topic\" does not exist"),
-        (format!("{topics}:{}:", line_of(d, "topics.toml", &"x".repeat(10)) - 1), "the answer is 998 characters long; at most 700 fit"),
-        (format!("{topics}:1:1:"), "required topic \"equivalence\" is missing"),
-        (format!("{}:{}:", path(d, "article.toml").display(), line_of(d, "article.toml", "url =")), "must be an https:// URL"),
-        (format!("{}:", path(d, "certifications.toml").display()), "has no value for dimension \"exam\""),
+        (
+            format!(
+                "{topics}:{}:",
+                last_line_of(d, "topics.toml", "id = \"focus\"")
+            ),
+            "duplicate topic id \"focus\"",
+        ),
+        (
+            format!(
+                "{topics}:{}:",
+                line_of(d, "topics.toml", "\"no-such-topic\"")
+            ),
+            "related topic \"no-such-topic\" does not exist",
+        ),
+        (
+            format!(
+                "{topics}:{}:",
+                line_of(d, "topics.toml", &"x".repeat(10)) - 1
+            ),
+            "the answer is 998 characters long; at most 700 fit",
+        ),
+        (
+            format!("{topics}:1:1:"),
+            "required topic \"equivalence\" is missing",
+        ),
+        (
+            format!(
+                "{}:{}:",
+                path(d, "article.toml").display(),
+                line_of(d, "article.toml", "url =")
+            ),
+            "must be an https:// URL",
+        ),
+        (
+            format!("{}:", path(d, "certifications.toml").display()),
+            "has no value for dimension \"exam\"",
+        ),
     ];
     for (prefix, message) in &expect {
         assert!(
-            found.iter().any(|p| p.starts_with(prefix.as_str()) && p.contains(message)),
+            found
+                .iter()
+                .any(|p| p.starts_with(prefix.as_str()) && p.contains(message)),
             "expected {prefix} … {message} in:\n{}",
             found.join("\n")
         );
@@ -124,14 +192,34 @@ fn every_semantic_problem_is_reported_at_once() {
 fn vocabulary_mistakes_are_pinned_to_their_line() {
     let dir = copy();
     let d = dir.path();
-    edit(d, "vocabulary.toml", "\"run out\" = \"expiry\"", "\"run out\" = \"expirry\"");
-    edit(d, "vocabulary.toml", "home = \"what-is-cspo\"", "home = \"what-is-csp\"");
+    edit(
+        d,
+        "vocabulary.toml",
+        "\"run out\" = \"expiry\"",
+        "\"run out\" = \"expirry\"",
+    );
+    edit(
+        d,
+        "vocabulary.toml",
+        "home = \"what-is-cspo\"",
+        "home = \"what-is-csp\"",
+    );
     let found = problems(d);
     let vocab = path(d, "vocabulary.toml").display().to_string();
-    assert!(found.iter().any(|p| p.starts_with(&format!("{vocab}:{}:", line_of(d, "vocabulary.toml", "\"run out\"")))
-        && p.contains("\"expirry\" is not a concept")), "{found:?}");
-    assert!(found.iter().any(|p| p.starts_with(&format!("{vocab}:{}:", line_of(d, "vocabulary.toml", "what-is-csp\"")))
-        && p.contains("home topic \"what-is-csp\" does not exist")), "{found:?}");
+    assert!(
+        found.iter().any(|p| p.starts_with(&format!(
+            "{vocab}:{}:",
+            line_of(d, "vocabulary.toml", "\"run out\"")
+        )) && p.contains("\"expirry\" is not a concept")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.starts_with(&format!(
+            "{vocab}:{}:",
+            line_of(d, "vocabulary.toml", "what-is-csp\"")
+        )) && p.contains("home topic \"what-is-csp\" does not exist")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -140,7 +228,10 @@ fn a_missing_file_is_reported_not_panicked_on() {
     fs::remove_file(dir.path().join("provider.toml")).unwrap_or_else(|e| panic!("{e}"));
     let found = problems(dir.path());
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains("provider.toml:1:1: cannot read this file"), "{found:?}");
+    assert!(
+        found[0].contains("provider.toml:1:1: cannot read this file"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -155,11 +246,17 @@ fn check_exits_non_zero_and_prints_every_problem_on_stderr() {
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));
     assert!(!out.status.success());
-    assert!(out.stdout.is_empty(), "nothing on stdout for a failed check");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout for a failed check"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("duplicate topic id \"focus\""), "{err}");
     assert!(err.contains("must be an https:// URL"), "{err}");
     // The renamed topic also leaves three related links dangling.
-    assert!(err.contains("related topic \"equivalence\" does not exist"), "{err}");
+    assert!(
+        err.contains("related topic \"equivalence\" does not exist"),
+        "{err}"
+    );
     assert!(err.contains("has 6 problems"), "{err}");
 }

@@ -23,7 +23,12 @@ fn cases() -> Vec<Case> {
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|(i, l)| {
             let parts: Vec<&str> = l.split('\t').collect();
-            assert_eq!(parts.len(), 3, "line {}: expected 3 tab-separated fields", i + 1);
+            assert_eq!(
+                parts.len(),
+                3,
+                "line {}: expected 3 tab-separated fields",
+                i + 1
+            );
             Case {
                 line: i + 1,
                 question: parts[0].to_string(),
@@ -56,9 +61,18 @@ fn bar(kind: &str) -> f64 {
 fn accuracy_per_kind_stays_above_its_bar() {
     let faq = faq();
     let cases = cases();
-    assert!(cases.len() >= 150, "the regression set needs at least 150 questions");
-    let out_of_scope = cases.iter().filter(|c| c.accepted.iter().any(|a| a == "none")).count();
-    assert!(out_of_scope >= 40, "the regression set needs at least 40 out-of-scope questions");
+    assert!(
+        cases.len() >= 150,
+        "the regression set needs at least 150 questions"
+    );
+    let out_of_scope = cases
+        .iter()
+        .filter(|c| c.accepted.iter().any(|a| a == "none"))
+        .count();
+    assert!(
+        out_of_scope >= 40,
+        "the regression set needs at least 40 out-of-scope questions"
+    );
 
     let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut misses = Vec::new();
@@ -115,12 +129,19 @@ fn cspo_and_pspo_are_never_confused_for_each_other() {
         ("what comes after pspo", "pspo-career-path"),
         ("does Scrum Alliance certification expire", "cspo-validity"),
         ("does the Scrum.org certification expire", "pspo-validity"),
-        ("does Professional Scrum Product Owner expire", "pspo-validity"),
+        (
+            "does Professional Scrum Product Owner expire",
+            "pspo-validity",
+        ),
         ("does PSPO-I expire", "pspo-validity"),
         ("does pspo1 expire", "pspo-validity"),
     ];
     for (question, topic) in pairs {
-        assert_eq!(faq.find(question).topic.as_deref(), Some(topic), "{question}");
+        assert_eq!(
+            faq.find(question).topic.as_deref(),
+            Some(topic),
+            "{question}"
+        );
     }
 }
 
@@ -129,7 +150,10 @@ fn a_bare_certification_name_opens_what_it_is() {
     let faq = faq();
     assert_eq!(faq.find("cspo?").topic.as_deref(), Some("what-is-cspo"));
     assert_eq!(faq.find("PSPO").topic.as_deref(), Some("what-is-pspo"));
-    assert_eq!(faq.find("cspo vs pspo").topic.as_deref(), Some("cspo-vs-pspo"));
+    assert_eq!(
+        faq.find("cspo vs pspo").topic.as_deref(),
+        Some("cspo-vs-pspo")
+    );
 }
 
 #[test]
@@ -140,7 +164,10 @@ fn facts_the_article_lacks_are_declined_with_the_reason() {
         ("what is the passing score for CSPO", "pass-mark"),
         ("what does CSM cover?", "other-certification"),
         ("should I take PSM I?", "other-certification"),
-        ("how many questions are on the PSPO I assessment", "exam-format"),
+        (
+            "how many questions are on the PSPO I assessment",
+            "exam-format",
+        ),
     ] {
         let found = faq.find(question);
         assert_eq!(found.topic, None, "{question}");
@@ -148,7 +175,9 @@ fn facts_the_article_lacks_are_declined_with_the_reason() {
     }
     // PSM together with PSPO is the trainer path the article describes.
     assert_eq!(
-        faq.find("can PSPO plus PSM make me a trainer?").topic.as_deref(),
+        faq.find("can PSPO plus PSM make me a trainer?")
+            .topic
+            .as_deref(),
         Some("pspo-career-path")
     );
 }
@@ -174,7 +203,11 @@ fn confidence_is_a_number_in_range_and_suggestions_are_few() {
         assert!((0.0..=1.0).contains(&found.confidence), "{}", c.question);
         assert!(found.suggestions.len() <= 3);
         if let Some(t) = &found.topic {
-            assert!(!found.suggestions.contains(t), "a suggestion repeats the answer: {}", c.question);
+            assert!(
+                !found.suggestions.contains(t),
+                "a suggestion repeats the answer: {}",
+                c.question
+            );
         }
     }
 }

@@ -11,7 +11,7 @@
 //! and mean opposite things, so a word as close to one of them as to the
 //! other is left alone rather than guessed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::lexicon::WordId;
 
@@ -57,9 +57,12 @@ impl Corrector {
         let blocker = flags(blocker_words);
         for (id, w) in words.iter().enumerate() {
             let len = w.chars().count();
-            // `correct` never lets a word be further than its own limit
-            // (or one edit, for short words) from the token.
-            let edits = max_edits(len).max(1);
+            // One deletion on the vocabulary's side keeps the table small
+            // and quick to build; the token's side may delete up to its own
+            // limit, which still finds two insertions, an insertion plus a
+            // substitution, or a swap. Only two letters missing from a long
+            // word go unfound, which is rare.
+            let edits = 1;
             if len < MIN_TARGET || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
@@ -136,31 +139,27 @@ impl Corrector {
 
 /// `word` and every string made from it by deleting up to `max` characters.
 fn deletions(word: &str, max: usize) -> Vec<String> {
-    let mut out = vec![word.to_string()];
+    let mut out: HashSet<String> = HashSet::new();
+    out.insert(word.to_string());
     let mut frontier = vec![word.to_string()];
     for _ in 0..max {
         let mut next = Vec::new();
         for w in &frontier {
-            let chars: Vec<char> = w.chars().collect();
-            if chars.len() <= 1 {
+            if w.chars().count() <= 1 {
                 continue;
             }
-            for i in 0..chars.len() {
-                let d: String = chars
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, c)| c)
-                    .collect();
-                if !out.contains(&d) {
-                    out.push(d.clone());
+            for (i, c) in w.char_indices() {
+                let mut d = String::with_capacity(w.len());
+                d.push_str(&w[..i]);
+                d.push_str(&w[i + c.len_utf8()..]);
+                if out.insert(d.clone()) {
                     next.push(d);
                 }
             }
         }
         frontier = next;
     }
-    out
+    out.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,245 @@
+//! The binary as a newcomer and a script use it: `ask`, batch answers on
+//! stdin, `check`, and the console driven through stdin.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn bot() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"));
+    cmd.env(
+        "KNOWLEDGE_DIR",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+    )
+    .env_remove("DISCORD_TOKEN")
+    .env("RUST_LOG", "off")
+    // Run outside the repository so that no .env file is picked up.
+    .current_dir(std::env::temp_dir());
+    cmd
+}
+
+fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input)
+            .unwrap_or_else(|e| panic!("stdin: {e}"));
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+const ARTICLE: &str =
+    "https://www.panlearn.com/articles/project-management/wondering-to-choose-cspo-or-pspo/";
+
+#[test]
+fn ask_json_prints_the_documented_shape() {
+    let out = bot()
+        .args(["ask", "--json", "does", "PSPO", "expire?"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    let a = &lines[0];
+    assert_eq!(a["question"], "does PSPO expire?");
+    assert_eq!(a["topic"], "pspo-validity");
+    let confidence = a["confidence"].as_f64().unwrap_or(-1.0);
+    assert!((0.0..=1.0).contains(&confidence));
+    assert!(a["answer"]
+        .as_str()
+        .is_some_and(|s| s.contains("does not expire")));
+    assert_eq!(a["url"], ARTICLE);
+    assert!(a["suggestions"].is_array());
+}
+
+#[test]
+fn batch_answers_one_line_per_input_line_in_order() {
+    let input =
+        "does cspo expire\n\nwhat is the weather tomorrow?\nhow much is the PSPO exam fee\r\n";
+    let out = run_with_stdin(
+        {
+            let mut c = bot();
+            c.args(["ask", "--json"]);
+            c
+        },
+        input.as_bytes(),
+    );
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["topic"], "cspo-validity");
+    // A blank line gets a clear answer, not silence.
+    assert_eq!(lines[1]["topic"], Value::Null);
+    assert!(lines[1]["answer"]
+        .as_str()
+        .is_some_and(|s| s.contains("type a question")));
+    // Out of scope: no topic, and the fallback names /topics and the provider.
+    for l in &lines[2..] {
+        assert_eq!(l["topic"], Value::Null);
+        let answer = l["answer"].as_str().unwrap_or("");
+        assert!(
+            answer.contains("/topics") && answer.contains("Pan Learn"),
+            "{answer}"
+        );
+    }
+    assert!(lines[3]["answer"]
+        .as_str()
+        .is_some_and(|s| s.contains("prices")));
+    assert_eq!(lines[3]["question"], "how much is the PSPO exam fee");
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_the_rest_answered() {
+    let mut input = b"does pspo expire\n".to_vec();
+    input.extend_from_slice(b"\xff\xfe broken\n");
+    input.extend_from_slice(b"does cspo expire\n");
+    let out = run_with_stdin(
+        {
+            let mut c = bot();
+            c.args(["ask", "--json"]);
+            c
+        },
+        &input,
+    );
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["topic"], "pspo-validity");
+    assert_eq!(lines[1]["topic"], "cspo-validity");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn huge_lines_and_control_characters_are_answered() {
+    let mut input = String::from("does pspo expire? ");
+    input.push_str(&"blah ".repeat(20_000));
+    input.push('\n');
+    input.push_str("does\u{1}\u{7} cspo\u{0} expire\n");
+    let out = run_with_stdin(
+        {
+            let mut c = bot();
+            c.args(["ask", "--json"]);
+            c
+        },
+        input.as_bytes(),
+    );
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["topic"], "pspo-validity");
+    assert_eq!(lines[1]["topic"], "cspo-validity");
+}
+
+#[test]
+fn ask_without_json_prints_a_readable_card() {
+    let out = bot()
+        .args(["ask", "what", "comes", "after", "cspo"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("== What comes after CSPO? =="), "{text}");
+    assert!(text.contains("[Read the full article]"), "{text}");
+    assert!(
+        !text.contains("**"),
+        "markdown is rendered as plain text: {text}"
+    );
+}
+
+#[test]
+fn check_summarises_and_check_json_exports_the_knowledge() {
+    let out = bot()
+        .arg("check")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ok") && text.contains("16 topics"), "{text}");
+
+    let out = bot()
+        .args(["check", "--json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let k: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(k["article"]["url"], ARTICLE);
+    assert_eq!(k["provider"]["phone"], "408-878-3078");
+    assert_eq!(k["certifications"].as_array().map(Vec::len), Some(2));
+    let topics = k["topics"].as_array().cloned().unwrap_or_default();
+    assert!(topics.len() >= 16);
+    for t in &topics {
+        assert!(t["id"].is_string() && t["title"].is_string() && t["answer"].is_string());
+        assert!(t["questions"].as_array().is_some_and(|q| !q.is_empty()));
+    }
+}
+
+#[test]
+fn the_console_shows_the_discord_replies_as_text() {
+    let input = "does pspo expire?\n/compare\n/compare pspo pspo\n/contact\n/topics\n/open provider\n/help\n/nope\n/quit\nnot reached\n";
+    let out = run_with_stdin(
+        {
+            let mut c = bot();
+            c.arg("console");
+            c
+        },
+        input.as_bytes(),
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "== Does PSPO expire? ==",
+        "== CSPO vs PSPO ==",
+        "Validity and renewal · CSPO",
+        "== Pick two different certifications ==",
+        "(only you can see this)",
+        "Phone: 408-878-3078",
+        "/open cspo-vs-pspo",
+        "== Pan Learn, the training provider ==",
+        "== How to use this bot ==",
+        "Unknown command /nope",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(!text.contains("not reached"));
+}
+
+#[test]
+fn with_no_token_and_no_command_it_starts_the_console_with_a_notice() {
+    let out = run_with_stdin(bot(), b"does cspo expire\n");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DISCORD_TOKEN is not set"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("== Does CSPO expire? =="), "{text}");
+}
+
+#[test]
+fn a_missing_knowledge_folder_is_one_clear_error() {
+    let out = bot()
+        .args(["ask", "hi"])
+        .env("KNOWLEDGE_DIR", "/nonexistent/knowledge")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/knowledge/article.toml:1:1: cannot read this file"),
+        "{err}"
+    );
+}
