@@ -46,9 +46,7 @@ impl SlashCommand for Ask {
     /// Suggests known questions that fit what has been typed so far; the
     /// chosen one is sent as the question.
     fn autocomplete(&self, faq: &Faq, _option: &str, typed: &str) -> Vec<Choice> {
-        let found = faq
-            .matcher
-            .complete(&faq.knowledge, typed, limits::AUTOCOMPLETE_CHOICES);
+        let found = faq.matcher.complete(typed, limits::AUTOCOMPLETE_CHOICES);
         let mut out = choices(found.into_iter().map(|(_, q)| (q, q)));
         // What the user typed is always a choice too, so autocomplete
         // never stops them sending their own words.

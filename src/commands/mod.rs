@@ -117,6 +117,106 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::char_len;
+
+    fn faq() -> Faq {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn run(name: &str, args: Args) -> Reply {
+        let faq = faq();
+        let cmd = find(name).unwrap_or_else(|| panic!("no /{name}"));
+        cmd.run(&faq, &args)
+    }
+
+    #[test]
+    fn ask_answers_with_the_topic_card_and_article_link() {
+        let reply = run("ask", Args::default().with("question", "does pspo expire?"));
+        assert_eq!(reply.title.as_deref(), Some("Does PSPO expire?"));
+        assert!(reply
+            .footer
+            .as_deref()
+            .is_some_and(|f| f.contains("28 Jun 2021")));
+        assert!(
+            matches!(&reply.buttons[0], crate::reply::Button::Link { label, .. } if label == "Read the full article")
+        );
+        assert!(!reply.ephemeral);
+    }
+
+    #[test]
+    fn ask_without_a_match_is_an_ephemeral_fallback() {
+        let reply = run(
+            "ask",
+            Args::default().with("question", "what is the weather tomorrow"),
+        );
+        assert!(reply.ephemeral);
+        assert!(reply.description.contains("/topics") && reply.description.contains("Pan Learn"));
+    }
+
+    #[test]
+    fn autocomplete_offers_at_most_25_valid_choices() {
+        let faq = faq();
+        let ask = find("ask").unwrap_or_else(|| panic!("no /ask"));
+        for typed in ["", "exp", "does pspo", &"x".repeat(300)] {
+            let choices = ask.autocomplete(&faq, "question", typed);
+            assert!(!choices.is_empty() && choices.len() <= 25, "{typed}");
+            assert!(choices
+                .iter()
+                .all(|c| (1..=100).contains(&char_len(&c.name))
+                    && (1..=100).contains(&char_len(&c.value))));
+        }
+        let choices = ask.autocomplete(&faq, "question", "expire");
+        assert!(
+            choices.iter().any(|c| c.value == "Does PSPO expire?"),
+            "{choices:?}"
+        );
+    }
+
+    #[test]
+    fn compare_shows_a_row_per_dimension_and_refuses_the_same_twice() {
+        let faq = faq();
+        let reply = run("compare", Args::default());
+        assert_eq!(reply.title.as_deref(), Some("CSPO vs PSPO"));
+        assert_eq!(reply.fields.len(), faq.knowledge.dimensions.len() * 3);
+        assert!(reply.fields.iter().all(|f| f.inline));
+        let same = run(
+            "compare",
+            Args::default().with("first", "pspo").with("second", "pspo"),
+        );
+        assert!(same.ephemeral);
+        assert!(same.fields.is_empty());
+        let swapped = run(
+            "compare",
+            Args::default().with("first", "pspo").with("second", "cspo"),
+        );
+        assert_eq!(swapped.title.as_deref(), Some("PSPO vs CSPO"));
+    }
+
+    #[test]
+    fn topics_lists_every_topic_in_a_menu_that_opens_it() {
+        let faq = faq();
+        let reply = run("topics", Args::default());
+        let menu = reply.select.unwrap_or_else(|| panic!("no menu"));
+        assert_eq!(menu.options.len(), faq.knowledge.topics.len().min(25));
+        for o in &menu.options {
+            let opened =
+                component(&faq, &o.value).unwrap_or_else(|| panic!("{} opens nothing", o.value));
+            assert_eq!(opened.title.as_deref(), Some(o.label.as_str()));
+        }
+        assert!(component(&faq, "topic:nope").is_none());
+    }
+
+    #[test]
+    fn contact_and_help_name_the_provider() {
+        let contact = run("contact", Args::default());
+        assert_eq!(contact.title.as_deref(), Some("Pan Learn"));
+        assert!(contact.fields.iter().any(|f| f.value == "408-878-3078"));
+        let help = run("help", Args::default());
+        assert!(ALL
+            .iter()
+            .all(|c| help.description.contains(&format!("/{}", c.name()))));
+    }
 
     #[test]
     fn command_names_are_unique_lowercase_and_short() {

@@ -115,7 +115,7 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
     let article = check.read::<ArticleFile>(dir, "article.toml");
     let provider = check.read::<ProviderFile>(dir, "provider.toml");
     let certs = check.read::<CertificationsFile>(dir, "certifications.toml");
-    let topics = check.read::<TopicsFile>(dir, "topics.toml");
+    let topics_file = check.read::<TopicsFile>(dir, "topics.toml");
     let vocab = check.read::<VocabularyFile>(dir, "vocabulary.toml");
 
     let article = article.map(|a| check_article(&mut check, &a));
@@ -127,17 +127,17 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
     let cert_ids: Option<HashSet<String>> = certs
         .as_ref()
         .map(|_| certifications.iter().map(|c| c.id.clone()).collect());
-    let topics = topics.map(|t| check_topics(&mut check, &t, cert_ids.as_ref()));
+    let topics = topics_file
+        .as_ref()
+        .map(|t| check_topics(&mut check, t, cert_ids.as_ref()));
     let vocabulary = vocab.map(|v| {
         let ids = topics
             .as_ref()
             .map(|t| t.iter().map(|t| t.topic.id.clone()).collect::<HashSet<_>>());
         check_vocabulary(&mut check, &v, ids.as_ref(), cert_ids.as_ref())
     });
-    if let (Some(topics), Some(vocabulary), Some(path)) =
-        (&topics, &vocabulary, dir.join("topics.toml").to_str())
-    {
-        check_keywords(&mut check, Path::new(path), topics, vocabulary);
+    if let (Some(file), Some(topics), Some(vocabulary)) = (&topics_file, &topics, &vocabulary) {
+        check_keywords(&mut check, &file.source(), topics, vocabulary);
     }
 
     match (article, provider, topics, vocabulary) {
@@ -608,11 +608,12 @@ fn check_vocabulary(
 
 /// A keyword must mean something to the matcher: a concept's name, or words
 /// the vocabulary or the topic's own questions know.
-fn check_keywords(check: &mut Checker, path: &Path, topics: &[CheckedTopic], vocab: &Vocabulary) {
-    let Ok(text) = fs::read_to_string(path) else {
-        return;
-    };
-    let file = SourceFile { path, text: &text };
+fn check_keywords(
+    check: &mut Checker,
+    file: &SourceFile<'_>,
+    topics: &[CheckedTopic],
+    vocab: &Vocabulary,
+) {
     let mut known: HashSet<String> = HashSet::new();
     let mut add = |s: &str| {
         for w in s.split(' ') {
@@ -669,7 +670,7 @@ fn check_keywords(check: &mut Checker, path: &Path, topics: &[CheckedTopic], voc
                         .all(|w| known.contains(w) || own.contains(w)));
             if !meaningful {
                 check.push(
-                    &file,
+                    file,
                     k,
                     format!(
                         "keyword {:?} is neither a concept nor a word the vocabulary or this topic's questions know",

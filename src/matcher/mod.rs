@@ -78,6 +78,14 @@ impl Match {
 pub struct Matcher {
     lexicon: Lexicon,
     index: TopicIndex,
+    /// Every topic's example questions, for autocomplete, in topic order.
+    examples: Vec<Example>,
+}
+
+struct Example {
+    topic: usize,
+    question: String,
+    normalized: String,
 }
 
 /// One scored reading of a question or of one of its sentences.
@@ -91,7 +99,23 @@ impl Matcher {
     pub fn new(knowledge: &Knowledge) -> Matcher {
         let lexicon = Lexicon::build(knowledge);
         let index = TopicIndex::build(knowledge, &lexicon);
-        Matcher { lexicon, index }
+        let examples = knowledge
+            .topics
+            .iter()
+            .enumerate()
+            .flat_map(|(topic, t)| {
+                t.questions.iter().map(move |q| Example {
+                    topic,
+                    question: q.clone(),
+                    normalized: normalize::normalize(q),
+                })
+            })
+            .collect();
+        Matcher {
+            lexicon,
+            index,
+            examples,
+        }
     }
 
     /// Finds the topic for `question`.
@@ -210,51 +234,41 @@ impl Matcher {
         out
     }
 
-    /// Topics whose example questions best fit a partial question, for
-    /// autocomplete: `(topic id, question)` pairs, best first.
-    pub fn complete<'k>(
-        &self,
-        knowledge: &'k Knowledge,
-        partial: &str,
-        limit: usize,
-    ) -> Vec<(&'k str, &'k str)> {
+    /// Known questions that fit a partial question, for autocomplete:
+    /// `(topic id, question)` pairs, best first. Questions that contain
+    /// what was typed so far come first, then the questions of the topics
+    /// the text matches, then one question of every other topic.
+    pub fn complete<'m>(&'m self, partial: &str, limit: usize) -> Vec<(&'m str, &'m str)> {
+        let mut out: Vec<(&'m str, &'m str)> = Vec::new();
+        let push = |e: &'m Example, out: &mut Vec<(&'m str, &'m str)>| {
+            let id = self.index.ids[e.topic].as_str();
+            if out.len() < limit && !out.iter().any(|(_, q)| *q == e.question) {
+                out.push((id, e.question.as_str()));
+            }
+        };
+        let typed = normalize::normalize(bounded(partial));
+        if !typed.is_empty() {
+            for e in self
+                .examples
+                .iter()
+                .filter(|e| e.normalized.contains(&typed))
+            {
+                push(e, &mut out);
+            }
+        }
         let found = self.find(partial);
-        let mut ranked: Vec<&str> = found
-            .topic
-            .iter()
-            .chain(found.suggestions.iter())
-            .map(String::as_str)
-            .collect();
-        let norm = normalize::normalize(bounded(partial));
-        let mut out: Vec<(&str, &str)> = Vec::new();
-        let push =
-            |t: &'k crate::knowledge::Topic, q: &'k str, out: &mut Vec<(&'k str, &'k str)>| {
-                if out.len() < limit && !out.iter().any(|(_, o)| *o == q) {
-                    out.push((t.id.as_str(), q));
-                }
-            };
-        // Questions that contain what was typed so far come first, then the
-        // matched topics' questions, then every topic's first question.
-        if !norm.is_empty() {
-            for t in &knowledge.topics {
-                for q in &t.questions {
-                    if normalize::normalize(q).contains(&norm) {
-                        push(t, q, &mut out);
-                    }
+        for id in found.topic.iter().chain(found.suggestions.iter()) {
+            if let Some(t) = self.index.position(id) {
+                for e in self.examples.iter().filter(|e| e.topic == t).take(4) {
+                    push(e, &mut out);
                 }
             }
         }
-        ranked.dedup();
-        for id in ranked {
-            if let Some(t) = knowledge.topic(id) {
-                for q in t.questions.iter().take(4) {
-                    push(t, q, &mut out);
-                }
-            }
-        }
-        for t in &knowledge.topics {
-            if let Some(q) = t.questions.first() {
-                push(t, q, &mut out);
+        let mut last_topic = None;
+        for e in &self.examples {
+            if last_topic != Some(e.topic) {
+                last_topic = Some(e.topic);
+                push(e, &mut out);
             }
         }
         out
