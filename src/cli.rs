@@ -53,6 +53,19 @@ pub enum Command {
     },
     /// Chat with the bot in this terminal.
     Console,
+    /// The questions the bot could not answer, most asked first, and the
+    /// topics people found least helpful.
+    Gaps {
+        /// Only what was logged this recently, e.g. 7d, 12h, 30m.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        since: Option<std::time::Duration>,
+        /// How many rows of each list.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -134,6 +147,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Console) => console_mode(&cli.knowledge, &mut out, false),
+        Some(Command::Gaps { since, top, json }) => {
+            let faq = load(&cli.knowledge)?;
+            let unanswered = config::unanswered_log()
+                .context("UNANSWERED_LOG is off: there is no log to read")?;
+            let feedback = config::feedback_log().unwrap_or_default();
+            let report = crate::ops::gaps::build(&faq.matcher, &unanswered, &feedback, since, top)
+                .with_context(|| format!("reading {}", unanswered.display()))?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", crate::ops::gaps::render(&report))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             if config::discord_token().is_some() {
                 anyhow::bail!("DISCORD_TOKEN is set, but this build has no Discord gateway yet; unset it to use the console");
@@ -152,7 +180,14 @@ fn console_mode(
     if notice {
         eprintln!("DISCORD_TOKEN is not set, so this is the local console. To connect to Discord, set DISCORD_TOKEN (see .env.example) and run again.");
     }
+    let unanswered = match config::unanswered_log() {
+        Some(path) => Some(crate::ops::jsonl::JsonlLog::new(
+            path,
+            config::log_max_bytes()?,
+        )),
+        None => None,
+    };
     let stdin = io::stdin();
-    console::run(&faq, &mut stdin.lock(), out)?;
+    console::run(&faq, unanswered.as_ref(), &mut stdin.lock(), out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -56,6 +56,41 @@ pub fn knowledge_dir() -> PathBuf {
     var("KNOWLEDGE_DIR").map_or_else(|| PathBuf::from("knowledge"), PathBuf::from)
 }
 
+/// Where unanswered questions are logged (`UNANSWERED_LOG`); `off`
+/// disables the log.
+pub fn unanswered_log() -> Option<PathBuf> {
+    log_path("UNANSWERED_LOG", "data/unanswered.jsonl")
+}
+
+/// Where answer feedback is logged (`FEEDBACK_LOG`); `off` disables it.
+pub fn feedback_log() -> Option<PathBuf> {
+    log_path("FEEDBACK_LOG", "data/feedback.jsonl")
+}
+
+/// The size at which a log file is rotated (`LOG_MAX_BYTES`).
+pub fn log_max_bytes() -> Result<u64, ConfigError> {
+    match var("LOG_MAX_BYTES") {
+        None => Ok(crate::ops::jsonl::DEFAULT_MAX_BYTES),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n >= 1024)
+            .ok_or(ConfigError::Invalid {
+                name: "LOG_MAX_BYTES",
+                value: v,
+                expected: "a number of bytes, at least 1024",
+            }),
+    }
+}
+
+fn log_path(name: &str, default: &str) -> Option<PathBuf> {
+    match var(name) {
+        Some(v) if v.eq_ignore_ascii_case("off") => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => Some(PathBuf::from(default)),
+    }
+}
+
 pub fn discord_token() -> Option<Secret> {
     var("DISCORD_TOKEN").map(Secret::new)
 }

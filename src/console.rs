@@ -7,6 +7,8 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use crate::commands::{self, TOPIC_PREFIX};
+use crate::ops::jsonl::JsonlLog;
+use crate::ops::{unanswered, Place, Transport};
 use crate::reply::{Button, Reply};
 use crate::Faq;
 
@@ -82,14 +84,30 @@ fn plain(text: &str) -> String {
     out
 }
 
-/// What the console does with one line of input.
-pub fn respond(faq: &Faq, line: &str) -> Option<String> {
+/// What the console does with one line of input. Questions it could not
+/// answer well go to `unanswered`, as they would from Discord.
+pub fn respond(faq: &Faq, unanswered: Option<&JsonlLog>, line: &str) -> Option<String> {
     let line = line.trim();
     if line.is_empty() {
         return None;
     }
-    let Some(command) = line.strip_prefix('/') else {
-        return Some(render(&commands::for_match(faq, &faq.find(line))));
+    let (question, command) = match line.strip_prefix('/') {
+        None => (line, None),
+        Some(command) => match command.strip_prefix("ask ") {
+            Some(q) => (q.trim(), None),
+            None => ("", Some(command)),
+        },
+    };
+    let Some(command) = command else {
+        let found = faq.find(question);
+        unanswered::record(
+            unanswered,
+            question,
+            &found,
+            Transport::Console,
+            Place::default(),
+        );
+        return Some(render(&commands::for_match(faq, &found)));
     };
     let (name, rest) = command
         .split_once(char::is_whitespace)
@@ -118,7 +136,12 @@ pub fn respond(faq: &Faq, line: &str) -> Option<String> {
 }
 
 /// Runs the console until end of input or `/quit`.
-pub fn run(faq: &Faq, input: &mut dyn BufRead, out: &mut dyn Write) -> io::Result<()> {
+pub fn run(
+    faq: &Faq,
+    unanswered: Option<&JsonlLog>,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     writeln!(
         out,
@@ -142,7 +165,7 @@ pub fn run(faq: &Faq, input: &mut dyn BufRead, out: &mut dyn Write) -> io::Resul
         if matches!(line, "/quit" | "/exit" | "quit" | "exit") {
             break;
         }
-        if let Some(text) = respond(faq, line) {
+        if let Some(text) = respond(faq, unanswered, line) {
             writeln!(out, "{text}\n")?;
         }
     }

@@ -20,6 +20,7 @@ pub mod faq;
 pub mod knowledge;
 pub mod limits;
 pub mod matcher;
+pub mod ops;
 pub mod reply;
 
 pub use faq::Faq;

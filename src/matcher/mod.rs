@@ -183,6 +183,20 @@ impl Matcher {
         }
     }
 
+    /// What makes two questions "the same" for the gaps report: their
+    /// normalized words without filler, deduplicated and sorted, so that
+    /// "How much is PSPO?" and "pspo how much" group together.
+    pub fn gap_key(&self, question: &str) -> String {
+        let normalized = normalize::normalize(bounded(question));
+        let mut words: Vec<&str> = normalized
+            .split(' ')
+            .filter(|w| !w.is_empty() && !self.lexicon.is_filler(w))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words.join(" ")
+    }
+
     /// How a question was read and scored, for maintainers tuning the
     /// vocabulary (`ask --explain`).
     pub fn explain(&self, question: &str) -> String {

@@ -1,0 +1,244 @@
+//! Taking new knowledge without a restart, and never serving a broken one.
+//!
+//! The knowledge lives behind an [`ArcSwap`]: a request loads the current
+//! `Arc<Faq>` once and uses it to the end, so it sees the old knowledge or
+//! the new, never a mix, and never waits for a reload. A reload reads and
+//! validates the whole folder first and swaps only on success; on failure
+//! every problem is logged with its `file:line` and the previous knowledge
+//! keeps serving.
+//!
+//! Reloads are triggered by changes to the folder (watched with notify and
+//! debounced, because editors write a file in several steps) and by
+//! SIGHUP.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use notify::{RecursiveMode, Watcher};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::commands;
+use crate::knowledge::Diagnostics;
+use crate::Faq;
+
+/// The knowledge every transport reads, swapped whole on reload.
+pub type SharedFaq = Arc<ArcSwap<Faq>>;
+
+/// How long the folder must be quiet before a change is reloaded.
+pub const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Called after a successful reload with the old and the new knowledge.
+pub type OnReload = Box<dyn Fn(&Faq, &Faq) + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    #[error("cannot watch {path}: {source}")]
+    Watch {
+        path: String,
+        #[source]
+        source: notify::Error,
+    },
+}
+
+pub fn shared(faq: Faq) -> SharedFaq {
+    Arc::new(ArcSwap::from_pointee(faq))
+}
+
+/// Loads the folder and, if it is valid, swaps it in. Returns the number
+/// of topics now served, or every problem found (the old knowledge stays).
+pub fn reload_now(
+    dir: &Path,
+    shared: &SharedFaq,
+    on_reload: Option<&OnReload>,
+) -> Result<usize, Diagnostics> {
+    let faq = Faq::load(dir)?;
+    let topics = faq.knowledge.topics.len();
+    let old = shared.swap(Arc::new(faq));
+    if let Some(callback) = on_reload {
+        callback(&old, &shared.load());
+    }
+    Ok(topics)
+}
+
+/// Whether the commands Discord knows would change (for example a new
+/// certification among `/compare`'s choices), so they must be registered
+/// again.
+pub fn commands_changed(old: &Faq, new: &Faq) -> bool {
+    commands::ALL.iter().any(|c| c.spec(old) != c.spec(new))
+}
+
+/// Watches `dir` and listens for SIGHUP, reloading on either, until the
+/// returned task is aborted.
+pub fn spawn(
+    dir: PathBuf,
+    shared: SharedFaq,
+    on_reload: Option<OnReload>,
+) -> Result<JoinHandle<()>, ReloadError> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(());
+        }
+    })
+    .map_err(|source| ReloadError::Watch {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    watcher
+        .watch(&dir, RecursiveMode::NonRecursive)
+        .map_err(|source| ReloadError::Watch {
+            path: dir.display().to_string(),
+            source,
+        })?;
+
+    let on_reload = on_reload.map(Arc::new);
+    Ok(tokio::spawn(async move {
+        // The watcher stops when dropped: it lives as long as this task.
+        let _watcher = watcher;
+        let mut hangup = hangup_signal();
+        loop {
+            let trigger = tokio::select! {
+                changed = rx.recv() => match changed {
+                    Some(()) => {
+                        // Wait for the folder to go quiet.
+                        while let Ok(Some(())) = tokio::time::timeout(DEBOUNCE, rx.recv()).await {}
+                        "change"
+                    }
+                    None => break,
+                },
+                () = next_hangup(&mut hangup) => "SIGHUP",
+            };
+            let (d, s, callback) = (dir.clone(), shared.clone(), on_reload.clone());
+            let loaded =
+                tokio::task::spawn_blocking(move || reload_now(&d, &s, callback.as_deref())).await;
+            let Ok(result) = loaded else {
+                tracing::error!(
+                    trigger,
+                    "knowledge reload stopped unexpectedly; still serving the previous version"
+                );
+                continue;
+            };
+            match result {
+                Ok(topics) => {
+                    tracing::info!(trigger, topics, dir = %dir.display(), "knowledge reloaded")
+                }
+                Err(problems) => {
+                    for p in &problems.0 {
+                        tracing::error!(trigger, "{p}");
+                    }
+                    tracing::error!(
+                        trigger,
+                        problems = problems.0.len(),
+                        "knowledge not reloaded: still serving the previous version"
+                    );
+                }
+            }
+        }
+    }))
+}
+
+#[cfg(unix)]
+type Hangup = Option<tokio::signal::unix::Signal>;
+#[cfg(not(unix))]
+type Hangup = ();
+
+#[cfg(unix)]
+fn hangup_signal() -> Hangup {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok()
+}
+#[cfg(not(unix))]
+fn hangup_signal() -> Hangup {}
+
+#[cfg(unix)]
+async fn next_hangup(signal: &mut Hangup) {
+    match signal {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+#[cfg(not(unix))]
+async fn next_hangup(_: &mut Hangup) {
+    std::future::pending().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_knowledge() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        for f in [
+            "article.toml",
+            "provider.toml",
+            "certifications.toml",
+            "topics.toml",
+            "vocabulary.toml",
+        ] {
+            std::fs::copy(src.join(f), dir.path().join(f)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        dir
+    }
+
+    #[test]
+    fn a_broken_edit_keeps_the_previous_knowledge() {
+        let dir = copy_knowledge();
+        let shared = shared(Faq::load(dir.path()).unwrap_or_else(|e| panic!("{e}")));
+        let topics = dir.path().join("topics.toml");
+        let good = std::fs::read_to_string(&topics).unwrap_or_default();
+        std::fs::write(
+            &topics,
+            good.replace("title = \"Does PSPO expire?\"", "title = \"\""),
+        )
+        .unwrap_or_default();
+        let problems = reload_now(dir.path(), &shared, None)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            problems.to_string().contains("the title is empty"),
+            "{problems}"
+        );
+        assert_eq!(
+            shared
+                .load()
+                .topic("pspo-validity")
+                .map(|t| t.title.as_str()),
+            Some("Does PSPO expire?")
+        );
+
+        std::fs::write(
+            &topics,
+            good.replace(
+                "title = \"Does PSPO expire?\"",
+                "title = \"Is PSPO for life?\"",
+            ),
+        )
+        .unwrap_or_default();
+        assert!(reload_now(dir.path(), &shared, None).is_ok());
+        assert_eq!(
+            shared
+                .load()
+                .topic("pspo-validity")
+                .map(|t| t.title.as_str()),
+            Some("Is PSPO for life?")
+        );
+    }
+
+    #[test]
+    fn a_new_certification_changes_the_commands() {
+        let dir = copy_knowledge();
+        let old = Faq::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!commands_changed(&old, &old));
+        let mut k = old.knowledge.clone();
+        let mut extra = k.certifications[0].clone();
+        extra.id = "apo".into();
+        extra.name = "APO".into();
+        k.certifications.push(extra);
+        assert!(commands_changed(&old, &Faq::new(k)));
+    }
+}
