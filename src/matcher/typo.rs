@@ -18,6 +18,9 @@ use super::lexicon::WordId;
 pub struct Corrector {
     /// Word, or word with letters deleted -> the words it came from.
     deletes: HashMap<Box<str>, Vec<WordId>>,
+    /// Long words by first letter and length, for the two-edit typos the
+    /// one-deletion table cannot find ("equivelant").
+    long_words: HashMap<(char, usize), Vec<WordId>>,
     words: Vec<Box<str>>,
     entity: Vec<bool>,
     /// Words that stop an answer ("fee", "score"): a short token is never
@@ -55,6 +58,7 @@ impl Corrector {
         };
         let entity = flags(entity_words);
         let blocker = flags(blocker_words);
+        let mut long_words: HashMap<(char, usize), Vec<WordId>> = HashMap::new();
         for (id, w) in words.iter().enumerate() {
             let len = w.chars().count();
             // One deletion on the vocabulary's side keeps the table small
@@ -66,6 +70,11 @@ impl Corrector {
             if len < MIN_TARGET || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
+            if max_edits(len) >= 2 {
+                if let Some(first) = w.chars().next() {
+                    long_words.entry((first, len)).or_default().push(id as WordId);
+                }
+            }
             for d in deletions(w, edits) {
                 let ids = deletes.entry(d.into_boxed_str()).or_default();
                 if !ids.contains(&(id as WordId)) {
@@ -75,6 +84,7 @@ impl Corrector {
         }
         Corrector {
             deletes,
+            long_words,
             words: words.iter().map(|w| w.as_str().into()).collect(),
             entity,
             blocker,
@@ -92,11 +102,21 @@ impl Corrector {
         let mut best: Option<(usize, f64, WordId)> = None;
         let mut entities_at_best = 0;
         let mut seen: Vec<WordId> = Vec::new();
-        for d in deletions(token, limit) {
-            let Some(ids) = self.deletes.get(d.as_str()) else {
-                continue;
-            };
-            for &id in ids {
+        let deleted = deletions(token, limit);
+        let from_table = deleted
+            .iter()
+            .filter_map(|d| self.deletes.get(d.as_str()))
+            .flatten()
+            .copied();
+        // Long words with the same first letter and a similar length: a
+        // short, bounded list, checked for what the table cannot find.
+        let first = token.chars().next().unwrap_or(' ');
+        let similar = (len.saturating_sub(2)..=len + 2)
+            .filter_map(|l| self.long_words.get(&(first, l)))
+            .flatten()
+            .copied();
+        {
+            for id in from_table.chain(similar) {
                 if seen.contains(&id) {
                     continue;
                 }
