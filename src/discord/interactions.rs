@@ -86,7 +86,10 @@ fn run_command(faq: &Faq, command: &CommandInteraction) -> Reply {
 }
 
 fn autocomplete(faq: &Faq, command: &CommandInteraction) -> CreateInteractionResponse {
-    let choices = match (commands::find(&command.data.name), command.data.autocomplete()) {
+    let choices = match (
+        commands::find(&command.data.name),
+        command.data.autocomplete(),
+    ) {
         (Some(cmd), Some(focused)) => cmd.autocomplete(faq, focused.name, focused.value),
         _ => Vec::new(),
     };
@@ -114,7 +117,9 @@ pub fn component_target(component: &ComponentInteraction) -> &str {
 fn run_component(faq: &Faq, component: &ComponentInteraction) -> Reply {
     match commands::component(faq, component_target(component)) {
         Some(reply) => reply,
-        None => notice("That button is out of date: the topic it opened no longer exists. Try `/topics`."),
+        None => notice(
+            "That button is out of date: the topic it opened no longer exists. Try `/topics`.",
+        ),
     }
 }
 
@@ -122,4 +127,48 @@ fn notice(text: &str) -> Reply {
     let mut reply = Reply::card("Sorry", text).ephemeral();
     reply.color = Some(COLOR_NOTICE);
     reply.within_limits()
+}
+
+/// What an interaction asked and what it led to, for logs: the command or
+/// button, and for a question, the topic found and how sure the matcher was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub kind: Kind,
+    /// The command's name, or the button's or menu choice's id.
+    pub name: String,
+    pub topic: Option<String>,
+    pub confidence: Option<f32>,
+}
+
+/// Describes an interaction without answering it.
+pub fn summarize(faq: &Faq, interaction: &Interaction) -> Summary {
+    let kind = Kind::of(interaction);
+    let (name, topic, confidence) = match interaction {
+        Interaction::Command(command) => {
+            let name = command.data.name.clone();
+            match args(command).get("question").filter(|_| name == "ask") {
+                Some(question) => {
+                    let found = faq.find(question);
+                    (name, found.topic, Some(found.confidence))
+                }
+                None => (name, None, None),
+            }
+        }
+        Interaction::Autocomplete(command) => (command.data.name.clone(), None, None),
+        Interaction::Component(component) => {
+            let target = component_target(component);
+            let topic = target
+                .strip_prefix(commands::TOPIC_PREFIX)
+                .filter(|id| faq.topic(id).is_some())
+                .map(str::to_string);
+            (target.to_string(), topic, None)
+        }
+        _ => (String::new(), None, None),
+    };
+    Summary {
+        kind,
+        name,
+        topic,
+        confidence,
+    }
 }
