@@ -347,6 +347,42 @@ async fn compare_shows_a_field_per_dimension_and_refuses_the_same_twice() {
 }
 
 #[tokio::test]
+async fn contact_and_help_describe_the_provider_and_the_bot() {
+    let s = Session::start(&[]).await;
+    let provider = &s.faq.knowledge.provider;
+
+    let (id, token, d) = s.fake.command("contact", json!([]), ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let data = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    let card = embed(&data);
+    assert_eq!(card["title"], json!(provider.name));
+    assert_eq!(card["description"], json!(provider.about));
+    let fields = card["fields"].as_array().cloned().unwrap_or_default();
+    assert!(
+        fields.iter().any(|f| f["value"] == json!(provider.phone)),
+        "{fields:#?}"
+    );
+    assert!(
+        components(&data)
+            .iter()
+            .any(|c| c["style"] == json!(5) && c["url"] == json!(provider.website)),
+        "a link button to the website"
+    );
+    assert_no_pings(&data);
+
+    let (id, token, d) = s.fake.command("help", json!([]), ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let data = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    let text = embed(&data)["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    for command in ["/ask", "/compare", "/topics", "/contact"] {
+        assert!(text.contains(command), "{command} in {text}");
+    }
+}
+
+#[tokio::test]
 async fn autocomplete_suggests_questions_within_discord_limits() {
     let s = Session::start(&[]).await;
     for typed in [
@@ -642,7 +678,8 @@ async fn only_the_asker_can_remove_an_answer() {
 #[cfg(unix)]
 #[tokio::test]
 async fn sigterm_closes_the_shards_and_exits_cleanly_within_five_seconds() {
-    let mut s = Session::start(&[]).await;
+    // No command at all: with DISCORD_TOKEN set, that runs the bot too.
+    let mut s = Session::start_with(&[], &[]).await;
     s.bot.terminate();
     let started = Instant::now();
     let status = s.bot.exit(Duration::from_secs(10)).await;
@@ -694,6 +731,22 @@ async fn a_rejected_or_missing_token_is_one_clear_line_and_a_failure() {
         bot.output().contains("DISCORD_TOKEN is not set"),
         "{}",
         bot.output()
+    );
+}
+
+#[tokio::test]
+async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
+    let fake = FakeDiscord::start_with(MESSAGE_CONTENT).await;
+    let channel = CHANNEL_ID.to_string();
+    let mut bot = Bot::spawn(&fake, &["run"], &[("ANSWER_CHANNELS", &channel)]);
+    let status = bot.exit(TIMEOUT).await;
+    assert!(!status.success());
+    let out = bot.output();
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert!(
+        errors[0].contains("Message Content") && errors[0].contains("ANSWER_CHANNELS"),
+        "{out}"
     );
 }
 

@@ -523,3 +523,65 @@ impl Handler {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn config(answer_channels: Vec<NonZeroU64>) -> DiscordConfig {
+        DiscordConfig {
+            token: Secret::new("t".into()),
+            application_id: None,
+            guild_id: None,
+            answer_channels,
+            http_proxy: None,
+            shards: Shards::Auto,
+            cooldown: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn message_content_is_requested_only_for_answer_channels() {
+        let plain = intents(&config(Vec::new()));
+        assert!(!plain.contains(GatewayIntents::MESSAGE_CONTENT));
+        assert!(plain.contains(GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES));
+        let reading = intents(&config(NonZeroU64::new(5).into_iter().collect()));
+        assert!(reading.contains(GatewayIntents::MESSAGE_CONTENT));
+    }
+
+    #[test]
+    fn gateway_refusals_become_advice() {
+        let e = |g| RunError::from(serenity::Error::Gateway(g));
+        assert!(matches!(
+            e(GatewayError::InvalidAuthentication),
+            RunError::TokenRejected
+        ));
+        assert!(matches!(
+            e(GatewayError::DisallowedGatewayIntents),
+            RunError::IntentRefused
+        ));
+        assert!(matches!(
+            e(GatewayError::OverloadedShard),
+            RunError::Discord(_)
+        ));
+    }
+
+    #[test]
+    fn causes_are_spelled_out_once() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "request failed: {}", self.0)
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = Outer(std::io::Error::other("connection refused"));
+        assert_eq!(causes(&e), "request failed: connection refused");
+    }
+}

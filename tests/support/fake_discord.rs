@@ -61,6 +61,9 @@ struct Shared {
     rest: String,
     gateway: String,
     shards: u32,
+    /// Privileged intents the "developer portal" has not enabled: asking
+    /// for them closes the gateway with 4014.
+    disabled_intents: u64,
     calls: Mutex<Vec<Call>>,
     /// Frames the bot sent on the gateway, parsed.
     frames: Mutex<Vec<Value>>,
@@ -98,6 +101,11 @@ impl Drop for FakeDiscord {
 impl FakeDiscord {
     /// Starts both servers on free loopback ports.
     pub async fn start() -> FakeDiscord {
+        FakeDiscord::start_with(0).await
+    }
+
+    /// Starts a fake whose portal has not enabled `disabled_intents`.
+    pub async fn start_with(disabled_intents: u64) -> FakeDiscord {
         let rest = TcpListener::bind("127.0.0.1:0").await.expect("bind REST");
         let gateway = TcpListener::bind("127.0.0.1:0")
             .await
@@ -108,6 +116,7 @@ impl FakeDiscord {
             rest: format!("http://{rest_addr}"),
             gateway: format!("ws://{gateway_addr}"),
             shards: 1,
+            disabled_intents,
             ..Shared::default()
         });
         let app = Router::new()
@@ -240,7 +249,15 @@ impl FakeDiscord {
             "data": data,
             "guild_id": GUILD_ID.to_string(),
             "channel_id": CHANNEL_ID.to_string(),
-            "user": user_json(user, &format!("user{user}"), false),
+            // In a guild, Discord sends the member, with the user inside.
+            "member": {
+                "user": user_json(user, &format!("user{user}"), false),
+                "roles": [],
+                "joined_at": "2024-01-01T00:00:00.000000+00:00",
+                "deaf": false,
+                "mute": false,
+                "flags": 0,
+            },
             "token": token,
             "version": 1,
             "locale": "en-US",
@@ -557,6 +574,13 @@ fn answer(shared: &Shared, live: &mpsc::UnboundedSender<Frame>, text: &str) -> V
                 let close = CloseFrame {
                     code: CloseCode::from(4004),
                     reason: "Authentication failed.".into(),
+                };
+                return vec![Frame::Close(Some(close))];
+            }
+            if v["d"]["intents"].as_u64().unwrap_or(0) & shared.disabled_intents != 0 {
+                let close = CloseFrame {
+                    code: CloseCode::from(4014),
+                    reason: "Disallowed intent(s).".into(),
                 };
                 return vec![Frame::Close(Some(close))];
             }

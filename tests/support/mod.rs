@@ -161,8 +161,13 @@ pub struct Session {
 
 impl Session {
     pub async fn start(env: &[(&str, &str)]) -> Session {
+        Session::start_with(&["run"], env).await
+    }
+
+    /// Starts the bot with these arguments.
+    pub async fn start_with(args: &[&str], env: &[(&str, &str)]) -> Session {
         let fake = FakeDiscord::start().await;
-        let bot = Bot::spawn(&fake, &["run"], env);
+        let bot = Bot::spawn(&fake, args, env);
         bot.wait_line(&["ready as"]).await;
         Session {
             fake,
