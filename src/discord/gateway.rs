@@ -46,7 +46,7 @@ pub enum RunError {
     #[error("talking to Discord failed: {0}")]
     Discord(String),
     #[error("could not listen for shutdown signals: {0}")]
-    Signals(#[source] std::io::Error),
+    Signals(std::io::Error),
 }
 
 impl From<serenity::Error> for RunError {
