@@ -77,12 +77,14 @@ fn button(b: &Button) -> CreateButton {
             label,
             custom_id,
             style,
-        } => CreateButton::new(custom_id).label(label).style(match style {
-            ButtonStyle::Primary => SerenityStyle::Primary,
-            ButtonStyle::Secondary => SerenityStyle::Secondary,
-            ButtonStyle::Success => SerenityStyle::Success,
-            ButtonStyle::Danger => SerenityStyle::Danger,
-        }),
+        } => CreateButton::new(custom_id)
+            .label(label)
+            .style(match style {
+                ButtonStyle::Primary => SerenityStyle::Primary,
+                ButtonStyle::Secondary => SerenityStyle::Secondary,
+                ButtonStyle::Success => SerenityStyle::Success,
+                ButtonStyle::Danger => SerenityStyle::Danger,
+            }),
     }
 }
 
