@@ -1,12 +1,17 @@
 //! The command line: which mode to run, with what.
 
 use std::io::{self, Write};
+use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::config::{DiscordConfig, LogFormat};
+use crate::discord::gateway;
 use crate::{batch, config, console, Faq};
 
 #[derive(Debug, Parser)]
@@ -65,6 +70,20 @@ pub enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Run the Discord bot until SIGINT or SIGTERM (needs DISCORD_TOKEN).
+    Run,
+    /// Register the slash commands with Discord, replacing any old ones.
+    ///
+    /// Goes to DISCORD_GUILD_ID when set (instant, for development), and
+    /// globally otherwise. Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.
+    Register {
+        /// Register in this guild only, where commands appear at once.
+        #[arg(long, value_name = "ID", conflicts_with = "global")]
+        guild: Option<NonZeroU64>,
+        /// Register globally even when DISCORD_GUILD_ID is set.
+        #[arg(long)]
+        global: bool,
     },
 }
 
@@ -162,13 +181,79 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Run) => run_bot(&cli.knowledge),
+        Some(Command::Register { guild, global }) => {
+            register(&cli.knowledge, guild, global, &mut out)
+        }
         None => {
             if config::discord_token().is_some() {
-                anyhow::bail!("DISCORD_TOKEN is set, but this build has no Discord gateway yet; unset it to use the console");
+                return run_bot(&cli.knowledge);
             }
             console_mode(&cli.knowledge, &mut out, true)
         }
     }
+}
+
+/// Log lines go to stderr: text for people, `LOG_FORMAT=json` for
+/// machines, filtered by `RUST_LOG`. serenity's own chatter starts at warn.
+fn init_logging() -> anyhow::Result<()> {
+    let format = config::log_format()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn"));
+    // Colours only for a terminal, never into a log file.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
+        .with_writer(io::stderr);
+    let installed = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    installed.map_err(|e| anyhow::anyhow!("could not start logging: {e}"))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn run_bot(knowledge: &std::path::Path) -> anyhow::Result<ExitCode> {
+    init_logging()?;
+    let config = DiscordConfig::from_env()?;
+    let faq = Arc::new(load(knowledge)?);
+    let runtime = runtime()?;
+    let result = runtime.block_on(gateway::run(config, faq));
+    // Whatever is still running (a slow request, a closing socket) must
+    // not hold the exit.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn register(
+    knowledge: &std::path::Path,
+    guild: Option<NonZeroU64>,
+    global: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    init_logging()?;
+    let config = DiscordConfig::from_env()?;
+    let faq = load(knowledge)?;
+    let guild = if global {
+        None
+    } else {
+        guild.or(config.guild_id)
+    };
+    let runtime = runtime()?;
+    let count = runtime.block_on(gateway::register_only(&config, &faq, guild))?;
+    let names: Vec<&str> = crate::commands::ALL.iter().map(|c| c.name()).collect();
+    match guild {
+        Some(g) => writeln!(out, "Registered {count} commands in guild {g}: /{}. They appear at once.", names.join(", /"))?,
+        None => writeln!(out, "Registered {count} commands globally: /{}. Discord may take a few minutes to show them everywhere.", names.join(", /"))?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn console_mode(

@@ -2,7 +2,9 @@
 //! start-up. Every variable is listed, with a comment, in `.env.example`.
 
 use std::fmt;
+use std::num::NonZeroU64;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A secret that never shows in logs or debug output.
 #[derive(Clone, PartialEq, Eq)]
@@ -41,6 +43,11 @@ pub enum ConfigError {
         name: &'static str,
         value: String,
         expected: &'static str,
+    },
+    #[error("{name} is not set; {hint}")]
+    Missing {
+        name: &'static str,
+        hint: &'static str,
     },
 }
 
@@ -111,9 +118,275 @@ pub fn log_format() -> Result<LogFormat, ConfigError> {
     }
 }
 
+/// How many of the bot's shards this process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends, all in this process.
+    Auto,
+    /// Shards `first..=last` of `total`; other processes run the rest.
+    Range { first: u32, last: u32, total: u32 },
+}
+
+/// How long a user waits between two questions the bot answers in
+/// messages, unless `MESSAGE_COOLDOWN_SECONDS` says otherwise.
+pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(5);
+
+/// Everything the Discord bot needs, checked before it connects, so a typo
+/// in `.env` is one clear line at start-up rather than a surprise later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordConfig {
+    pub token: Secret,
+    /// Needed by `register`, which does not connect and so never learns it
+    /// from the gateway.
+    pub application_id: Option<NonZeroU64>,
+    /// Commands go to this guild only, where they appear at once: for
+    /// development.
+    pub guild_id: Option<NonZeroU64>,
+    /// Channels where the bot reads every message and answers what it is
+    /// sure of. Needs the privileged Message Content intent.
+    pub answer_channels: Vec<NonZeroU64>,
+    /// A REST proxy that every API call goes to instead of Discord, such
+    /// as twilight's http-proxy, which shares rate limits among processes.
+    pub http_proxy: Option<String>,
+    pub shards: Shards,
+    pub cooldown: Duration,
+}
+
+impl DiscordConfig {
+    /// Reads the configuration from the environment.
+    pub fn from_env() -> Result<DiscordConfig, ConfigError> {
+        DiscordConfig::from_lookup(var)
+    }
+
+    /// Reads the configuration through `lookup`, which returns a variable's
+    /// trimmed, non-empty value.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<DiscordConfig, ConfigError> {
+        let token = lookup("DISCORD_TOKEN").map(Secret::new).ok_or(ConfigError::Missing {
+            name: "DISCORD_TOKEN",
+            hint: "set it to your bot's token from the Discord developer portal (Bot, Reset Token); see .env.example",
+        })?;
+        let id = |name: &'static str| lookup(name).map(|v| snowflake(name, &v)).transpose();
+        let answer_channels = match lookup("ANSWER_CHANNELS") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(|s| snowflake("ANSWER_CHANNELS", s))
+                .collect::<Result<_, _>>()?,
+        };
+        let http_proxy = lookup("DISCORD_HTTP_PROXY")
+            .map(|v| {
+                if (v.starts_with("http://") || v.starts_with("https://"))
+                    && !v.contains(char::is_whitespace)
+                {
+                    Ok(v.trim_end_matches('/').to_string())
+                } else {
+                    Err(ConfigError::Invalid {
+                        name: "DISCORD_HTTP_PROXY",
+                        value: v,
+                        expected: "a base URL such as http://127.0.0.1:3000",
+                    })
+                }
+            })
+            .transpose()?;
+        let cooldown = match lookup("MESSAGE_COOLDOWN_SECONDS") {
+            None => DEFAULT_COOLDOWN,
+            Some(v) => {
+                v.parse::<u64>()
+                    .map(Duration::from_secs)
+                    .map_err(|_| ConfigError::Invalid {
+                        name: "MESSAGE_COOLDOWN_SECONDS",
+                        value: v,
+                        expected: "a whole number of seconds (0 turns the cooldown off)",
+                    })?
+            }
+        };
+        Ok(DiscordConfig {
+            token,
+            application_id: id("DISCORD_APPLICATION_ID")?,
+            guild_id: id("DISCORD_GUILD_ID")?,
+            answer_channels,
+            http_proxy,
+            shards: shards(lookup("SHARD_RANGE"), lookup("SHARD_TOTAL"))?,
+            cooldown,
+        })
+    }
+}
+
+/// A Discord id: a positive whole number.
+fn snowflake(name: &'static str, value: &str) -> Result<NonZeroU64, ConfigError> {
+    value
+        .trim()
+        .parse::<NonZeroU64>()
+        .map_err(|_| ConfigError::Invalid {
+            name,
+            value: value.to_string(),
+            expected: "a Discord id (a positive whole number; copy it with Developer Mode on)",
+        })
+}
+
+/// `SHARD_TOTAL` alone runs every shard of that total here; with
+/// `SHARD_RANGE` (`first-last`, inclusive, or one number) only those.
+fn shards(range: Option<String>, total: Option<String>) -> Result<Shards, ConfigError> {
+    let total = match total {
+        None => {
+            return match range {
+                None => Ok(Shards::Auto),
+                Some(_) => Err(ConfigError::Missing {
+                    name: "SHARD_TOTAL",
+                    hint: "SHARD_RANGE needs it: set SHARD_TOTAL to the number of shards across all processes",
+                }),
+            };
+        }
+        Some(t) => match t.parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "SHARD_TOTAL",
+                    value: t,
+                    expected: "a whole number of shards, at least 1",
+                })
+            }
+        },
+    };
+    let Some(range) = range else {
+        return Ok(Shards::Range {
+            first: 0,
+            last: total - 1,
+            total,
+        });
+    };
+    let parsed = match range.split_once('-') {
+        Some((a, b)) => a
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .zip(b.trim().parse::<u32>().ok()),
+        None => range.parse::<u32>().ok().map(|n| (n, n)),
+    };
+    match parsed {
+        Some((first, last)) if first <= last && last < total => {
+            Ok(Shards::Range { first, last, total })
+        }
+        _ => Err(ConfigError::Invalid {
+            name: "SHARD_RANGE",
+            value: range,
+            expected: "FIRST-LAST (inclusive, counted from 0, below SHARD_TOTAL), such as 0-3",
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<DiscordConfig, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        DiscordConfig::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn only_the_token_is_required() {
+        let c = config(&[("DISCORD_TOKEN", "t")]);
+        assert_eq!(
+            c.map(|c| (c.shards, c.answer_channels.len(), c.cooldown, c.http_proxy)),
+            Ok((Shards::Auto, 0, DEFAULT_COOLDOWN, None))
+        );
+        assert!(matches!(
+            config(&[]),
+            Err(ConfigError::Missing {
+                name: "DISCORD_TOKEN",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn lists_ids_and_urls_are_read_and_checked() {
+        let c = config(&[
+            ("DISCORD_TOKEN", "t"),
+            ("ANSWER_CHANNELS", "12, 34 56"),
+            ("DISCORD_HTTP_PROXY", "http://127.0.0.1:3000/"),
+            ("DISCORD_GUILD_ID", "99"),
+            ("MESSAGE_COOLDOWN_SECONDS", "0"),
+        ]);
+        let c = c.as_ref().ok();
+        let channels: Vec<u64> = c
+            .map(|c| c.answer_channels.iter().map(|n| n.get()).collect())
+            .unwrap_or_default();
+        assert_eq!(channels, [12, 34, 56]);
+        assert_eq!(
+            c.and_then(|c| c.http_proxy.as_deref()),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(c.and_then(|c| c.guild_id).map(NonZeroU64::get), Some(99));
+        assert_eq!(c.map(|c| c.cooldown), Some(Duration::ZERO));
+
+        for (name, bad) in [
+            ("ANSWER_CHANNELS", "12,general"),
+            ("DISCORD_GUILD_ID", "0"),
+            ("DISCORD_APPLICATION_ID", "-5"),
+            ("DISCORD_HTTP_PROXY", "127.0.0.1:3000"),
+            ("MESSAGE_COOLDOWN_SECONDS", "soon"),
+        ] {
+            assert!(
+                matches!(config(&[("DISCORD_TOKEN", "t"), (name, bad)]), Err(ConfigError::Invalid { name: n, .. }) if n == name),
+                "{name}={bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn shard_slices_are_inclusive_and_within_the_total() {
+        let s = |r: Option<&str>, t: Option<&str>| shards(r.map(String::from), t.map(String::from));
+        assert_eq!(s(None, None), Ok(Shards::Auto));
+        assert_eq!(
+            s(None, Some("4")),
+            Ok(Shards::Range {
+                first: 0,
+                last: 3,
+                total: 4
+            })
+        );
+        assert_eq!(
+            s(Some("2-3"), Some("4")),
+            Ok(Shards::Range {
+                first: 2,
+                last: 3,
+                total: 4
+            })
+        );
+        assert_eq!(
+            s(Some("1"), Some("2")),
+            Ok(Shards::Range {
+                first: 1,
+                last: 1,
+                total: 2
+            })
+        );
+        assert!(s(Some("0-1"), None).is_err());
+        assert!(s(Some("3-4"), Some("4")).is_err());
+        assert!(s(Some("3-2"), Some("4")).is_err());
+        assert!(s(None, Some("0")).is_err());
+    }
+
+    #[test]
+    fn the_token_never_shows_in_the_config_or_its_errors() {
+        let c = config(&[
+            ("DISCORD_TOKEN", "abc.def.ghi"),
+            ("SHARD_RANGE", "x"),
+            ("SHARD_TOTAL", "2"),
+        ]);
+        assert!(!format!("{c:?}").contains("abc.def"));
+        let c = config(&[("DISCORD_TOKEN", "abc.def.ghi")]);
+        assert!(!format!("{c:?}").contains("abc.def"));
+    }
 
     #[test]
     fn secrets_never_print() {

@@ -128,3 +128,47 @@ fn notice(text: &str) -> Reply {
     reply.color = Some(COLOR_NOTICE);
     reply.within_limits()
 }
+
+/// What an interaction asked and what it led to, for logs: the command or
+/// button, and for a question, the topic found and how sure the matcher was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub kind: Kind,
+    /// The command's name, or the button's or menu choice's id.
+    pub name: String,
+    pub topic: Option<String>,
+    pub confidence: Option<f32>,
+}
+
+/// Describes an interaction without answering it.
+pub fn summarize(faq: &Faq, interaction: &Interaction) -> Summary {
+    let kind = Kind::of(interaction);
+    let (name, topic, confidence) = match interaction {
+        Interaction::Command(command) => {
+            let name = command.data.name.clone();
+            match args(command).get("question").filter(|_| name == "ask") {
+                Some(question) => {
+                    let found = faq.find(question);
+                    (name, found.topic, Some(found.confidence))
+                }
+                None => (name, None, None),
+            }
+        }
+        Interaction::Autocomplete(command) => (command.data.name.clone(), None, None),
+        Interaction::Component(component) => {
+            let target = component_target(component);
+            let topic = target
+                .strip_prefix(commands::TOPIC_PREFIX)
+                .filter(|id| faq.topic(id).is_some())
+                .map(str::to_string);
+            (target.to_string(), topic, None)
+        }
+        _ => (String::new(), None, None),
+    };
+    Summary {
+        kind,
+        name,
+        topic,
+        confidence,
+    }
+}

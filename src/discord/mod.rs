@@ -2,8 +2,11 @@
 //! the core's commands, and the core's [`Reply`](crate::reply::Reply) into
 //! Discord's messages. [`interactions`] answers an interaction whichever
 //! way it arrived (gateway or HTTP endpoint), so both give identical
-//! replies.
+//! replies. [`gateway`] runs the bot on serenity's gateway client, and
+//! [`messages`] decides which plain messages it answers.
 
+pub mod gateway;
 pub mod interactions;
+pub mod messages;
 pub mod register;
 pub mod render;

@@ -1,6 +1,8 @@
 //! The core's command definitions as Discord application commands.
 
-use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
+use serenity::all::{
+    Command, CommandOptionType, CreateCommand, CreateCommandOption, GuildId, Http,
+};
 
 use crate::commands::{self, CommandSpec};
 use crate::limits::{self, clamp};
@@ -34,4 +36,21 @@ pub fn all_commands(faq: &Faq) -> Vec<CreateCommand> {
         .iter()
         .map(|c| create_command(&c.spec(faq)))
         .collect()
+}
+
+/// Replaces the registered commands with [`all_commands`] in one bulk
+/// overwrite: in one guild, where they appear at once (for development),
+/// or globally. Returns how many were registered.
+pub async fn set_commands(
+    http: &Http,
+    faq: &Faq,
+    guild: Option<GuildId>,
+) -> serenity::Result<usize> {
+    let commands = all_commands(faq);
+    let count = commands.len();
+    match guild {
+        Some(guild) => guild.set_commands(http, commands).await?,
+        None => Command::set_global_commands(http, commands).await?,
+    };
+    Ok(count)
 }

@@ -72,7 +72,10 @@ impl Corrector {
             }
             if max_edits(len) >= 2 {
                 if let Some(first) = w.chars().next() {
-                    long_words.entry((first, len)).or_default().push(id as WordId);
+                    long_words
+                        .entry((first, len))
+                        .or_default()
+                        .push(id as WordId);
                 }
             }
             for d in deletions(w, edits) {
