@@ -477,10 +477,16 @@ fn check_vocabulary(
             .iter()
             .map(|n| claim(check, &owner, n))
             .collect();
+        let issuers = entry
+            .issuers
+            .iter()
+            .map(|n| claim(check, &owner, n))
+            .collect();
         vocab.certifications.push(EntityNames {
             id: id_ref.clone(),
             home: entry.home.get_ref().clone(),
             names,
+            issuers,
         });
     }
     if let Some(ids) = cert_ids {
@@ -591,6 +597,30 @@ fn check_vocabulary(
             words: group,
         });
     }
+    let unknown_ids: HashSet<&str> = v.unknown.keys().map(|k| k.get_ref().as_str()).collect();
+    for combo in &v.combinations {
+        for c in combo.all.iter().chain(&combo.none) {
+            if !concept_ids.contains(c.get_ref().as_str()) {
+                check.push(
+                    &file,
+                    c,
+                    format!("{:?} is not a concept listed under [concepts]", c.get_ref()),
+                );
+            }
+        }
+        if !unknown_ids.contains(combo.unknown.get_ref().as_str()) {
+            check.push(
+                &file,
+                &combo.unknown,
+                format!("{:?} is not an [unknown.*] group", combo.unknown.get_ref()),
+            );
+        }
+        vocab.combinations.push(Combination {
+            all: combo.all.iter().map(|c| c.get_ref().clone()).collect(),
+            none: combo.none.iter().map(|c| c.get_ref().clone()).collect(),
+            unknown: combo.unknown.get_ref().clone(),
+        });
+    }
     for c in &v.domain.concepts {
         if !concept_ids.contains(c.get_ref().as_str()) {
             check.push(
@@ -639,7 +669,7 @@ fn check_keywords(
     vocab
         .certifications
         .iter()
-        .flat_map(|c| &c.names)
+        .flat_map(|c| c.names.iter().chain(&c.issuers))
         .for_each(|w| add(w));
     let concept_ids: HashSet<&str> = vocab.concepts.iter().map(|g| g.id.as_str()).collect();
     let ids_by_topic: BTreeMap<&str, HashSet<String>> = topics

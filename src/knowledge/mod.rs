@@ -114,6 +114,17 @@ pub struct EntityNames {
     pub id: String,
     pub home: String,
     pub names: Vec<String>,
+    /// The issuer's names: the certification when it is not named itself.
+    pub issuers: Vec<String>,
+}
+
+/// Concepts that together ask for a fact the article lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Combination {
+    pub all: Vec<String>,
+    pub none: Vec<String>,
+    /// The [`UnknownFacts`] group it stands for.
+    pub unknown: String,
 }
 
 /// A certification the article names as a next step after one of ours.
@@ -143,6 +154,7 @@ pub struct Vocabulary {
     /// Phrase -> the concepts it stands for.
     pub phrases: Vec<(String, Vec<String>)>,
     pub concepts: Vec<WordGroup>,
+    pub combinations: Vec<Combination>,
     /// Concepts that make a question about this subject at all.
     pub domain: Vec<String>,
     pub ignore: Vec<String>,

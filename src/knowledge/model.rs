@@ -85,6 +85,8 @@ pub struct VocabularyFile {
     pub phrases: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     pub concepts: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default, rename = "combination")]
+    pub combinations: Vec<CombinationEntry>,
     #[serde(default)]
     pub domain: DomainConcepts,
     #[serde(default)]
@@ -109,6 +111,17 @@ pub struct DomainConcepts {
 pub struct CertificationNames {
     pub home: Spanned<String>,
     pub names: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub issuers: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CombinationEntry {
+    pub all: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub none: Vec<Spanned<String>>,
+    pub unknown: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -30,6 +30,8 @@ pub enum Signal {
     Concept(ConceptId),
     /// A bit set of certification indices (`both` sets all of them).
     Certifications(u64),
+    /// An issuer's name, standing for its certifications' bits.
+    Issuer(u64),
     /// A next-step certification, by index into [`Lexicon::related`].
     Related(u32),
     /// A fact the article lacks, by index into [`Lexicon::unknown`].
@@ -50,8 +52,10 @@ pub struct Reading {
     /// Concepts with the weight they were read with (1, or less through a
     /// typo), each once.
     pub concepts: Vec<(ConceptId, f32)>,
-    /// Certifications named, as a bit set.
+    /// Certifications named, as a bit set (or implied by their issuer).
     pub certifications: u64,
+    /// Certifications whose issuer was named.
+    pub issuers: u64,
     /// Facts the article lacks that the text asks about.
     pub unknown: Vec<u32>,
     /// Another certification, named without the one it belongs with.
@@ -88,6 +92,11 @@ pub struct Lexicon {
     pub unknown: Vec<String>,
     /// Per concept: does it belong to the bot's subject?
     domain: Vec<bool>,
+    /// (all of, none of, unknown group) concept combinations.
+    combinations: Vec<(Vec<ConceptId>, Vec<ConceptId>, u32)>,
+    /// The concept an issuer's name adds when the certification is named
+    /// too ("is CSPO from Scrum Alliance?").
+    issuer_concept: Option<ConceptId>,
 }
 
 #[derive(Default)]
@@ -169,6 +178,9 @@ impl Lexicon {
             for name in &entity.names {
                 b.phrase(name, Signal::Certifications(bits));
             }
+            for name in &entity.issuers {
+                b.phrase(name, Signal::Issuer(bits));
+            }
         }
         let mut related = Vec::new();
         for (i, r) in vocab.related.iter().enumerate() {
@@ -234,6 +246,17 @@ impl Lexicon {
         for r in &related {
             domain[r.concept as usize] = true;
         }
+        let combinations = vocab
+            .combinations
+            .iter()
+            .filter_map(|c| {
+                let ids = |names: &[String]| -> Option<Vec<ConceptId>> {
+                    names.iter().map(|n| b.concepts.get(n).copied()).collect()
+                };
+                Some((ids(&c.all)?, ids(&c.none)?, unknown_index(&c.unknown)?))
+            })
+            .collect();
+        let issuer_concept = b.concepts.get("issuer").copied();
         let blocker_words: Vec<WordId> = b
             .phrases
             .iter()
@@ -244,7 +267,9 @@ impl Lexicon {
             .phrases
             .iter()
             .filter(|(k, v)| {
-                k.len() == 1 && v.iter().any(|s| matches!(s, Signal::Certifications(_)))
+                k.len() == 1
+                    && v.iter()
+                        .any(|s| matches!(s, Signal::Certifications(_) | Signal::Issuer(_)))
             })
             .map(|(k, _)| k[0])
             .collect();
@@ -265,6 +290,8 @@ impl Lexicon {
             related,
             unknown,
             domain,
+            combinations,
+            issuer_concept,
         }
     }
 
@@ -368,7 +395,9 @@ impl Lexicon {
             }
             i += matched;
         }
+        self.settle_issuers(&mut reading);
         self.settle_related(&mut reading);
+        self.settle_combinations(&mut reading);
         reading.on_subject = reading.certifications != 0
             || reading
                 .concepts
@@ -381,6 +410,7 @@ impl Lexicon {
         match signal {
             Signal::Concept(c) => reading.add_concept(c, weight),
             Signal::Certifications(bits) => reading.certifications |= bits,
+            Signal::Issuer(bits) => reading.issuers |= bits,
             Signal::Related(r) => {
                 if let Some(rel) = self.related.get(r as usize) {
                     reading.add_concept(rel.concept, weight);
@@ -390,6 +420,34 @@ impl Lexicon {
                 if !reading.unknown.contains(&u) {
                     reading.unknown.push(u);
                 }
+            }
+        }
+    }
+
+    /// An issuer stands for its certification when that is not named;
+    /// beside the certification's own name it asks who issues it.
+    fn settle_issuers(&self, reading: &mut Reading) {
+        if reading.issuers == 0 {
+            return;
+        }
+        if reading.certifications == 0 {
+            reading.certifications = reading.issuers;
+        } else if let Some(c) = self.issuer_concept {
+            reading.add_concept(c, 1.0);
+        }
+    }
+
+    fn settle_combinations(&self, reading: &mut Reading) {
+        let has = |c: &ConceptId| reading.concepts.iter().any(|(id, _)| id == c);
+        let found: Vec<u32> = self
+            .combinations
+            .iter()
+            .filter(|(all, none, _)| all.iter().all(has) && !none.iter().any(has))
+            .map(|(_, _, u)| *u)
+            .collect();
+        for u in found {
+            if !reading.unknown.contains(&u) {
+                reading.unknown.push(u);
             }
         }
     }

@@ -47,6 +47,9 @@ const FULL_EVIDENCE: f32 = 2.2;
 const UNRECOGNIZED_COST: f32 = 0.45;
 /// The score of a question that only names a certification ("pspo?").
 const BARE_NAME_SCORE: f32 = 0.62;
+/// How much the concepts of a message's other sentences count in its
+/// question sentence.
+const BACKGROUND_WEIGHT: f32 = 0.5;
 /// How much a question that touches nothing of the bot's subject keeps of
 /// its score: "recommend a good pizza place" shares a word with "which
 /// certification do you recommend", but is not about certifications.
@@ -133,22 +136,42 @@ impl Matcher {
         // others ("Hi all", "I work in a bank") only count when no question
         // sentence says anything at all ("I can't decide between CSPO and
         // PSPO. Can you help?").
-        let scored: Vec<(Scored, bool, bool)> = readings
+        let says_something = |r: &Reading| {
+            !r.concepts.is_empty()
+                || r.certifications != 0
+                || !r.unknown.is_empty()
+                || r.other_certification
+        };
+        let questions_speak = readings.iter().any(|(r, asks)| *asks && says_something(r));
+        // What the other sentences say still colours the question: it can
+        // add to a topic's score, at half weight, but never dilutes the
+        // question ("I work in marketing, not software. Which one suits
+        // me?" is a question about focus).
+        let mut background: Vec<(lexicon::ConceptId, f32)> = Vec::new();
+        if questions_speak {
+            for (r, asks) in &readings {
+                if !asks {
+                    background.extend(r.concepts.iter().map(|(c, w)| (*c, w * BACKGROUND_WEIGHT)));
+                }
+            }
+        }
+        let candidates: Vec<Scored> = readings
             .iter()
-            .map(|(r, asks)| {
-                let says_something = !r.concepts.is_empty()
-                    || r.certifications != 0
-                    || !r.unknown.is_empty()
-                    || r.other_certification;
-                (self.score(r, context), *asks, says_something)
-            })
+            .filter(|(_, asks)| !questions_speak || *asks)
+            .map(|(r, _)| self.score(r, context, &background))
             .collect();
-        let questions_speak = scored.iter().any(|(_, asks, says)| *asks && *says);
-        let candidates: Vec<Scored> = scored
-            .into_iter()
-            .filter(|(_, asks, _)| !questions_speak || *asks)
-            .map(|(s, _, _)| s)
-            .collect();
+        // With no question sentence, a statement that needs a missing fact
+        // speaks for the message ("PSPO now costs $50. Confirm that.").
+        if !questions_speak {
+            if let Some(reason) = candidates.iter().find_map(|s| s.blocked_by.clone()) {
+                return Match {
+                    topic: None,
+                    confidence: 0.0,
+                    suggestions: Vec::new(),
+                    unknown: Some(reason),
+                };
+            }
+        }
 
         let best_of = |s: &Scored| s.scores.iter().cloned().fold(0.0f32, f32::max);
         let open = candidates
@@ -225,7 +248,7 @@ impl Matcher {
                 .iter()
                 .map(|u| self.lexicon.unknown[*u as usize].as_str())
                 .collect();
-            let scored = self.score(&r, r.certifications);
+            let scored = self.score(&r, r.certifications, &[]);
             let mut top: Vec<(usize, f32)> = scored.scores.iter().cloned().enumerate().collect();
             top.sort_by(|a, b| b.1.total_cmp(&a.1));
             let top: Vec<String> = top
@@ -288,7 +311,12 @@ impl Matcher {
         out
     }
 
-    fn score(&self, reading: &Reading, context: u64) -> Scored {
+    fn score(
+        &self,
+        reading: &Reading,
+        context: u64,
+        background: &[(lexicon::ConceptId, f32)],
+    ) -> Scored {
         let certs = if reading.certifications != 0 {
             reading.certifications
         } else {
@@ -300,6 +328,15 @@ impl Matcher {
         for &(c, w) in &reading.concepts {
             let idf = self.index.idf(c) * w;
             norm += idf;
+            for (t, slot) in raw.iter_mut().enumerate() {
+                *slot += idf * self.index.weight(c, t);
+            }
+        }
+        for &(c, w) in background {
+            if reading.concepts.iter().any(|(id, _)| *id == c) {
+                continue;
+            }
+            let idf = self.index.idf(c) * w;
             for (t, slot) in raw.iter_mut().enumerate() {
                 *slot += idf * self.index.weight(c, t);
             }

@@ -40,6 +40,13 @@ pub fn normalize(text: &str) -> String {
             }
             continue;
         }
+        if let Some(word) = symbol_word(c) {
+            push_space(&mut out, &mut last);
+            out.push_str(word);
+            last = Kind::Letter;
+            push_space(&mut out, &mut last);
+            continue;
+        }
         for lower in c.to_lowercase() {
             let lower = fold_accent(lower);
             let kind = if lower.is_ascii_digit() {
@@ -111,6 +118,19 @@ fn discord_markup_len(s: &str) -> Option<usize> {
     ok.then_some(end + 1)
 }
 
+/// Symbols that carry meaning in a question: "what % pass", "$50",
+/// "CSPO = PSPO?".
+fn symbol_word(c: char) -> Option<&'static str> {
+    match c {
+        '%' => Some("percent"),
+        '$' => Some("dollar"),
+        '€' => Some("euro"),
+        '£' => Some("pound"),
+        '=' => Some("equals"),
+        _ => None,
+    }
+}
+
 /// Folds the accented Latin letters people type by habit ("résumé").
 fn fold_accent(c: char) -> char {
     match c {
@@ -172,6 +192,13 @@ mod tests {
         assert_eq!(normalize("**does** _pspo_ ~~expire~~"), "does pspo expire");
         assert_eq!(normalize("```\ndoes pspo expire\n```"), "does pspo expire");
         assert_eq!(normalize("> quoted ||spoiler||"), "quoted spoiler");
+    }
+
+    #[test]
+    fn meaningful_symbols_become_words() {
+        assert_eq!(normalize("what % pass PSPO"), "what percent pass pspo");
+        assert_eq!(normalize("costs $50"), "costs dollar 50");
+        assert_eq!(normalize("CSPO = PSPO?"), "cspo equals pspo");
     }
 
     #[test]

@@ -33,13 +33,16 @@ const MIN_BLOCKER_GUESS: usize = 6;
 /// Known words shorter than this are never the result of a correction:
 /// "rung" is not "run".
 const MIN_TARGET: usize = 4;
+/// Two edits are accepted only between words this alike (Jaro-Winkler):
+/// "prepair" is "prepare", but "morning" is not "meaning".
+const TWO_EDIT_LIKENESS: f64 = 0.9;
 
 /// How many edits a word of this length may be away from the word it is
 /// corrected to. Short words are too easy to mistake for one another.
 fn max_edits(len: usize) -> usize {
     match len {
         0..=3 => 0,
-        4..=7 => 1,
+        4..=5 => 1,
         _ => 2,
     }
 }
@@ -98,6 +101,9 @@ impl Corrector {
     /// enough and not ambiguous between two certifications.
     pub fn correct(&self, token: &str) -> Option<WordId> {
         let len = token.chars().count();
+        if len == 3 {
+            return self.complete_short(token);
+        }
         let limit = max_edits(len);
         if limit == 0 || len > 40 {
             return None;
@@ -137,6 +143,9 @@ impl Corrector {
                     continue;
                 }
                 let likeness = strsim::jaro_winkler(token, word);
+                if distance >= 2 && likeness < TWO_EDIT_LIKENESS {
+                    continue;
+                }
                 let better = match best {
                     None => true,
                     Some((bd, bl, _)) => distance < bd || (distance == bd && likeness > bl),
@@ -157,6 +166,22 @@ impl Corrector {
             return None;
         }
         Some(id)
+    }
+}
+
+impl Corrector {
+    /// A three-letter token is only read as a four-letter word with one
+    /// letter more and the same first letter ("exm", "ful"), and only when
+    /// exactly one word fits: short words collide too easily otherwise.
+    fn complete_short(&self, token: &str) -> Option<WordId> {
+        let first = token.chars().next()?;
+        let ids = self.deletes.get(token)?;
+        let mut fits = ids.iter().copied().filter(|&id| {
+            let w = &self.words[id as usize];
+            w.chars().count() == 4 && w.starts_with(first) && !self.blocker[id as usize]
+        });
+        let found = fits.next()?;
+        fits.next().is_none().then_some(found)
     }
 }
 
@@ -216,6 +241,16 @@ mod tests {
         let c = corrector(&["expire", "renew"], &[]);
         assert_eq!(fix(&c, "spider"), None);
         assert_eq!(fix(&c, "rnw"), None);
+    }
+
+    #[test]
+    fn two_edits_need_alike_words_and_three_letters_need_one_fit() {
+        let c = corrector(&["prepare", "meaning", "exam", "full", "fuel"], &[]);
+        assert_eq!(fix(&c, "prepair").as_deref(), Some("prepare"));
+        assert_eq!(fix(&c, "morning"), None);
+        assert_eq!(fix(&c, "exm").as_deref(), Some("exam"));
+        // "ful" fits both "full" and "fuel": no guess.
+        assert_eq!(fix(&c, "ful"), None);
     }
 
     #[test]
