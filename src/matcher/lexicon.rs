@@ -21,6 +21,10 @@ pub type ConceptId = u32;
 /// word spelled right: a guess is a little less certain.
 const CORRECTED_WEIGHT: f32 = 0.85;
 
+/// How much an issuer's name counts as "who issues it" beside the
+/// certification's own name: a hint, not the whole question.
+const ISSUER_BESIDE_NAME_WEIGHT: f32 = 0.5;
+
 /// The longest phrase, in words, that can be matched.
 const MAX_PHRASE_WORDS: usize = 8;
 
@@ -433,7 +437,7 @@ impl Lexicon {
         if reading.certifications == 0 {
             reading.certifications = reading.issuers;
         } else if let Some(c) = self.issuer_concept {
-            reading.add_concept(c, 1.0);
+            reading.add_concept(c, ISSUER_BESIDE_NAME_WEIGHT);
         }
     }
 
