@@ -43,7 +43,7 @@ pub fn render(reply: &Reply) -> String {
     if let Some(footer) = &reply.footer {
         out.push_str(&format!("\n{footer}\n"));
     }
-    for b in &reply.buttons {
+    for b in reply.buttons() {
         match b {
             Button::Link { label, url } => out.push_str(&format!("[{label}] {url}\n")),
             Button::Action {

@@ -25,7 +25,8 @@ pub struct Reply {
     pub fields: Vec<Field>,
     pub footer: Option<String>,
     pub color: Option<u32>,
-    pub buttons: Vec<Button>,
+    /// Buttons, row by row (Discord's action rows).
+    pub rows: Vec<Vec<Button>>,
     pub select: Option<Select>,
     /// Seen only by the person who asked.
     pub ephemeral: bool,
@@ -102,20 +103,49 @@ impl Reply {
         self
     }
 
-    pub fn link_button(mut self, label: &str, url: &str) -> Reply {
-        self.buttons.push(Button::Link {
+    pub fn link_button(self, label: &str, url: &str) -> Reply {
+        self.button(Button::Link {
             label: label.to_string(),
             url: url.to_string(),
-        });
-        self
+        })
     }
 
-    pub fn action_button(mut self, label: &str, custom_id: &str, style: ButtonStyle) -> Reply {
-        self.buttons.push(Button::Action {
+    pub fn action_button(self, label: &str, custom_id: &str, style: ButtonStyle) -> Reply {
+        self.button(Button::Action {
             label: label.to_string(),
             custom_id: custom_id.to_string(),
             style,
-        });
+        })
+    }
+
+    /// Adds a button to the current row.
+    pub fn button(mut self, button: Button) -> Reply {
+        match self.rows.last_mut() {
+            Some(row) => row.push(button),
+            None => self.rows.push(vec![button]),
+        }
+        self
+    }
+
+    /// Starts a new row of buttons.
+    pub fn new_row(mut self) -> Reply {
+        if self.rows.last().is_some_and(|r| !r.is_empty()) {
+            self.rows.push(Vec::new());
+        }
+        self
+    }
+
+    /// Every button, row after row.
+    pub fn buttons(&self) -> impl Iterator<Item = &Button> {
+        self.rows.iter().flatten()
+    }
+
+    /// Keeps only the buttons `keep` accepts.
+    pub fn retain_buttons(mut self, keep: impl Fn(&Button) -> bool) -> Reply {
+        for row in &mut self.rows {
+            row.retain(&keep);
+        }
+        self.rows.retain(|r| !r.is_empty());
         self
     }
 
@@ -126,12 +156,12 @@ impl Reply {
 
     /// How many action rows the buttons take.
     pub fn button_rows(&self) -> usize {
-        self.buttons.len().div_ceil(limits::BUTTONS_PER_ROW)
+        self.rows.len()
     }
 
-    /// The buttons split into Discord's rows of five.
+    /// The rows of buttons, as Discord's action rows.
     pub fn button_rows_iter(&self) -> impl Iterator<Item = &[Button]> {
-        self.buttons.chunks(limits::BUTTONS_PER_ROW)
+        self.rows.iter().map(Vec::as_slice)
     }
 
     /// The same reply with every part inside Discord's limits: texts cut,
@@ -151,22 +181,35 @@ impl Reply {
         }
         self.fit_embed_total();
 
-        self.buttons.retain(|b| match b {
-            Button::Link { url, .. } => is_link(url),
-            Button::Action { custom_id, .. } => {
-                !custom_id.is_empty() && custom_id.chars().count() <= limits::CUSTOM_ID
-            }
-        });
-        for b in &mut self.buttons {
-            match b {
-                Button::Link { label, .. } | Button::Action { label, .. } => {
-                    *label = clamp_nonempty(label, limits::BUTTON_LABEL, "Open");
-                }
-            }
+        let mut rows: Vec<Vec<Button>> = Vec::new();
+        for row in std::mem::take(&mut self.rows) {
+            let valid: Vec<Button> = row
+                .into_iter()
+                .filter(|b| match b {
+                    Button::Link { url, .. } => is_link(url),
+                    Button::Action { custom_id, .. } => {
+                        !custom_id.is_empty() && custom_id.chars().count() <= limits::CUSTOM_ID
+                    }
+                })
+                .map(|mut b| {
+                    match &mut b {
+                        Button::Link { label, .. } | Button::Action { label, .. } => {
+                            *label = clamp_nonempty(label, limits::BUTTON_LABEL, "Open");
+                        }
+                    }
+                    b
+                })
+                .collect();
+            // A row holds five buttons; more spill into the next row.
+            rows.extend(
+                valid
+                    .chunks(limits::BUTTONS_PER_ROW)
+                    .map(<[Button]>::to_vec),
+            );
         }
         let select_rows = usize::from(self.select.is_some());
-        let max_buttons = (limits::ACTION_ROWS - select_rows) * limits::BUTTONS_PER_ROW;
-        self.buttons.truncate(max_buttons);
+        rows.truncate(limits::ACTION_ROWS - select_rows);
+        self.rows = rows;
         if let Some(select) = &mut self.select {
             select.placeholder = clamp(&select.placeholder, limits::SELECT_PLACEHOLDER);
             select.options.truncate(limits::SELECT_OPTIONS);
@@ -249,11 +292,9 @@ mod tests {
             .iter()
             .all(|f| limits::char_len(&f.name) <= 256 && limits::char_len(&f.value) <= 1024));
         assert!(reply.embed_chars() <= 6000);
-        assert_eq!(reply.buttons.len(), 25);
-        assert!(reply
-            .buttons
-            .iter()
-            .all(|b| limits::char_len(b.label()) <= 80));
+        assert_eq!(reply.buttons().count(), 25);
+        assert!(reply.buttons().all(|b| limits::char_len(b.label()) <= 80));
+        assert!(reply.button_rows_iter().all(|r| r.len() <= 5));
         assert!(reply.button_rows() <= 5);
     }
 
@@ -275,7 +316,7 @@ mod tests {
                 .collect(),
         });
         let reply = reply.within_limits();
-        assert_eq!(reply.buttons.len(), 20);
+        assert_eq!(reply.buttons().count(), 20);
         assert_eq!(reply.select.map(|s| s.options.len()), Some(25));
     }
 
@@ -287,7 +328,21 @@ mod tests {
             .link_button("bad", "javascript:alert(1)")
             .link_button("", "https://example.com")
             .within_limits();
-        let labels: Vec<&str> = reply.buttons.iter().map(Button::label).collect();
+        let labels: Vec<&str> = reply.buttons().map(Button::label).collect();
         assert_eq!(labels, ["ok", "Open"]);
+    }
+
+    #[test]
+    fn rows_keep_their_shape_within_five_buttons_each() {
+        let reply = Reply::card("t", "d")
+            .link_button("a", "https://example.com")
+            .action_button("b", "x:1", ButtonStyle::Primary)
+            .new_row()
+            .action_button("c", "x:2", ButtonStyle::Primary)
+            .within_limits();
+        let rows: Vec<usize> = reply.button_rows_iter().map(<[Button]>::len).collect();
+        assert_eq!(rows, [2, 1]);
+        let empty = Reply::card("t", "d").new_row().new_row().within_limits();
+        assert_eq!(empty.button_rows(), 0);
     }
 }

@@ -270,13 +270,15 @@ async fn ask_answers_with_the_topic_card_in_time_and_never_pings() {
         (&link["label"], &link["url"]),
         (&json!("Read the full article"), &json!(article.url))
     );
-    let related: Vec<String> = topic
-        .related
-        .iter()
-        .take(3)
-        .map(|r| format!("topic:{r}"))
-        .collect();
-    assert_eq!(custom_ids(data), related);
+    // "Helpful" / "Not helpful" beside the link, then the related topics.
+    let expected: Vec<String> = [
+        format!("feedback:{}:up", topic.id),
+        format!("feedback:{}:down", topic.id),
+    ]
+    .into_iter()
+    .chain(topic.related.iter().take(3).map(|r| format!("topic:{r}")))
+    .collect();
+    assert_eq!(custom_ids(data), expected);
     assert!(!is_ephemeral(data));
     assert_no_pings(data);
 

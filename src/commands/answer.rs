@@ -4,19 +4,38 @@
 
 use crate::knowledge::{Knowledge, Topic};
 use crate::matcher::Match;
-use crate::reply::{ButtonStyle, Reply, COLOR_NOTICE};
+use crate::ops::feedback::{self, Vote};
+use crate::reply::{Button, ButtonStyle, Reply, COLOR_NOTICE};
 use crate::Faq;
 
 /// Buttons and menu values that open a topic: `topic:<id>`.
 pub const TOPIC_PREFIX: &str = "topic:";
 
-/// A topic's answer card.
+/// A topic's answer card: the article link and the feedback buttons on
+/// the first row, related topics on the second.
 pub fn topic_reply(knowledge: &Knowledge, topic: &Topic) -> Reply {
     let mut reply = Reply::card(&topic.title, &topic.answer);
     reply.url = Some(knowledge.article.url.clone());
     reply.footer = Some(source_line(knowledge));
-    reply = reply.link_button("Read the full article", &knowledge.article.url);
-    for id in &topic.related {
+    reply = reply
+        .link_button("Read the full article", &knowledge.article.url)
+        .action_button(
+            "Helpful",
+            &feedback::custom_id(&topic.id, Vote::Up),
+            ButtonStyle::Success,
+        )
+        .action_button(
+            "Not helpful",
+            &feedback::custom_id(&topic.id, Vote::Down),
+            ButtonStyle::Secondary,
+        )
+        .new_row();
+    reply = related_row(reply, knowledge, &topic.related);
+    reply.within_limits()
+}
+
+fn related_row(mut reply: Reply, knowledge: &Knowledge, related: &[String]) -> Reply {
+    for id in related {
         if let Some(related) = knowledge.topic(id) {
             reply = reply.action_button(
                 &related.title,
@@ -25,7 +44,7 @@ pub fn topic_reply(knowledge: &Knowledge, topic: &Topic) -> Reply {
             );
         }
     }
-    reply.within_limits()
+    reply
 }
 
 /// The reply for what the matcher found: the answer, the answer with
@@ -37,10 +56,17 @@ pub fn for_match(faq: &Faq, found: &Match) -> Reply {
     };
     let mut reply = topic_reply(knowledge, topic);
     if !found.is_confident() && !found.suggestions.is_empty() {
-        // Replace the related buttons by the likelier alternatives.
-        reply
-            .buttons
-            .retain(|b| matches!(b, crate::reply::Button::Link { .. }));
+        // Replace the related topics by the likelier alternatives.
+        let related: Vec<String> = topic
+            .related
+            .iter()
+            .map(|r| format!("{TOPIC_PREFIX}{r}"))
+            .collect();
+        reply = reply
+            .retain_buttons(
+                |b| !matches!(b, Button::Action { custom_id, .. } if related.contains(custom_id)),
+            )
+            .new_row();
         for id in &found.suggestions {
             if let Some(t) = knowledge.topic(id) {
                 reply = reply.action_button(
@@ -125,8 +151,27 @@ pub fn human_date(iso: &str) -> String {
 /// The reply to a button or menu choice, by its `custom_id` (or the
 /// chosen value): `topic:<id>` opens that topic.
 pub fn component(faq: &Faq, id: &str) -> Option<Reply> {
+    if let Some((topic, vote)) = feedback::parse(id) {
+        return Some(thanks(faq, topic, vote));
+    }
     let topic = id.strip_prefix(TOPIC_PREFIX)?;
     faq.topic(topic).map(|t| topic_reply(&faq.knowledge, t))
+}
+
+/// The private thank-you for a "Helpful" / "Not helpful" click.
+fn thanks(faq: &Faq, topic: &str, vote: Vote) -> Reply {
+    let text = match vote {
+        Vote::Up => "Thanks! Glad it helped.".to_string(),
+        Vote::Down => format!(
+            "Thanks for telling us; the maintainers review answers marked not helpful. \
+             Try `/topics`, or ask **{}** directly: {}.",
+            faq.knowledge.provider.name, faq.knowledge.provider.website
+        ),
+    };
+    let title = faq.topic(topic).map_or("Feedback".to_string(), |t| {
+        format!("Feedback on “{}”", t.title)
+    });
+    Reply::card(&title, &text).ephemeral().within_limits()
 }
 
 #[cfg(test)]

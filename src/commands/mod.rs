@@ -139,7 +139,7 @@ mod tests {
             .as_deref()
             .is_some_and(|f| f.contains("28 Jun 2021")));
         assert!(
-            matches!(&reply.buttons[0], crate::reply::Button::Link { label, .. } if label == "Read the full article")
+            matches!(reply.buttons().next(), Some(crate::reply::Button::Link { label, .. }) if label == "Read the full article")
         );
         assert!(!reply.ephemeral);
     }

@@ -482,8 +482,7 @@ mod tests {
         assert_eq!(delete_owner("topic:pspo-validity"), None);
         let reply = with_delete_button(Reply::card("t", "d"), 7);
         assert!(reply
-            .buttons
-            .iter()
+            .buttons()
             .any(|b| matches!(b, crate::reply::Button::Action { custom_id, .. } if custom_id == "delete:7")));
     }
 
@@ -501,9 +500,9 @@ mod tests {
             "Does PSPO expire?",
             Some("https://discord.com/channels/1/2/3"),
         );
-        assert!(p.buttons.iter().any(
+        assert!(p.buttons().any(
             |b| matches!(b, crate::reply::Button::Link { url, .. } if url.ends_with("/1/2/3"))
         ));
-        assert!(pointer("x", None).buttons.is_empty());
+        assert!(pointer("x", None).buttons().next().is_none());
     }
 }

@@ -64,8 +64,12 @@ pub fn components(reply: &Reply) -> Vec<CreateActionRow> {
                 .placeholder(&select.placeholder),
         ));
     }
-    for chunk in reply.button_rows_iter() {
-        rows.push(CreateActionRow::Buttons(chunk.iter().map(button).collect()));
+    // Rows come clamped from `within_limits`; chunking again costs
+    // nothing and keeps an unclamped reply valid too.
+    for row in reply.button_rows_iter() {
+        for chunk in row.chunks(crate::limits::BUTTONS_PER_ROW) {
+            rows.push(CreateActionRow::Buttons(chunk.iter().map(button).collect()));
+        }
     }
     rows
 }
