@@ -5,6 +5,7 @@
 pub mod feedback;
 pub mod gaps;
 pub mod jsonl;
+pub mod ratelimit;
 pub mod reload;
 pub mod unanswered;
 
