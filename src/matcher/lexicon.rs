@@ -25,6 +25,9 @@ const CORRECTED_WEIGHT: f32 = 0.85;
 /// certification's own name: a hint, not the whole question.
 const ISSUER_BESIDE_NAME_WEIGHT: f32 = 0.5;
 
+/// The longest token tried as several words run together.
+const MAX_RUN_TOGETHER: usize = 32;
+
 /// The longest phrase, in words, that can be matched.
 const MAX_PHRASE_WORDS: usize = 8;
 
@@ -328,16 +331,38 @@ impl Lexicon {
     }
 
     /// Two known words run together ("howlong", "cspovs").
-    fn split_run_together(&self, token: &str) -> Option<(WordId, WordId)> {
-        if token.len() < 5 || !token.is_ascii() {
+        /// Known words run together ("howlong", "doespspoexpire"): the split
+    /// into the fewest known words of two letters or more, at most four.
+    fn split_run_together(&self, token: &str) -> Option<Vec<WordId>> {
+        let n = token.len();
+        if !(5..=MAX_RUN_TOGETHER).contains(&n) || !token.is_ascii() {
             return None;
         }
-        (2..token.len() - 1).find_map(|i| {
-            let (a, b) = token.split_at(i);
-            let a = *self.words.get(a)?;
-            let b = *self.words.get(b)?;
-            Some((a, b))
-        })
+        // best[i]: the fewest words spelling token[..i], and the last one.
+        let mut best: Vec<Option<(usize, usize, WordId)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, 0));
+        for end in 2..=n {
+            for start in 0..end.saturating_sub(1) {
+                let Some((count, _, _)) = best[start] else { continue };
+                let Some(&id) = self.words.get(&token[start..end]) else { continue };
+                if best[end].is_none_or(|(c, _, _)| count + 1 < c) {
+                    best[end] = Some((count + 1, start, id));
+                }
+            }
+        }
+        let (count, _, _) = best[n]?;
+        if !(2..=4).contains(&count) {
+            return None;
+        }
+        let mut words = Vec::with_capacity(count);
+        let mut end = n;
+        while end > 0 {
+            let (_, start, id) = best[end]?;
+            words.push(id);
+            end = start;
+        }
+        words.reverse();
+        Some(words)
     }
 
     /// Reads already-normalized text.
@@ -348,11 +373,8 @@ impl Lexicon {
         for token in normalized.split(' ').filter(|t| !t.is_empty()) {
             match self.resolve(token) {
                 Some(found) => ids.push(Some(found)),
-                None => match self.split_run_together(token) {
-                    Some((a, b)) => {
-                        ids.push(Some((a, true)));
-                        ids.push(Some((b, true)));
-                    }
+                                None => match self.split_run_together(token) {
+                    Some(words) => ids.extend(words.into_iter().map(|w| Some((w, true)))),
                     None => {
                         ids.push(None);
                         if token.chars().any(|c| c.is_alphabetic()) {

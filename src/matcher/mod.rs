@@ -125,13 +125,14 @@ impl Matcher {
     pub fn find(&self, question: &str) -> Match {
         let question = bounded(question);
         let sentences = sentences(question);
-        let readings: Vec<(Reading, bool)> = sentences
+                let readings: Vec<(Reading, bool)> = sentences
             .iter()
             .map(|(s, asks)| (self.lexicon.read(&normalize::normalize(s)), *asks))
             .collect();
         let context = readings
             .iter()
             .fold(0u64, |acc, (r, _)| acc | r.certifications);
+        
         // When some sentences are questions, they are what is asked; the
         // others ("Hi all", "I work in a bank") only count when no question
         // sentence says anything at all ("I can't decide between CSPO and

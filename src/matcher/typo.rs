@@ -29,7 +29,7 @@ pub struct Corrector {
 }
 
 /// Tokens shorter than this are never corrected into a blocking word.
-const MIN_BLOCKER_GUESS: usize = 6;
+const MIN_BLOCKER_GUESS: usize = 7;
 /// Known words shorter than this are never the result of a correction:
 /// "rung" is not "run".
 const MIN_TARGET: usize = 4;
