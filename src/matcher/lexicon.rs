@@ -331,7 +331,7 @@ impl Lexicon {
     }
 
     /// Two known words run together ("howlong", "cspovs").
-        /// Known words run together ("howlong", "doespspoexpire"): the split
+    /// Known words run together ("howlong", "doespspoexpire"): the split
     /// into the fewest known words of two letters or more, at most four.
     fn split_run_together(&self, token: &str) -> Option<Vec<WordId>> {
         let n = token.len();
@@ -343,8 +343,12 @@ impl Lexicon {
         best[0] = Some((0, 0, 0));
         for end in 2..=n {
             for start in 0..end.saturating_sub(1) {
-                let Some((count, _, _)) = best[start] else { continue };
-                let Some(&id) = self.words.get(&token[start..end]) else { continue };
+                let Some((count, _, _)) = best[start] else {
+                    continue;
+                };
+                let Some(&id) = self.words.get(&token[start..end]) else {
+                    continue;
+                };
                 if best[end].is_none_or(|(c, _, _)| count + 1 < c) {
                     best[end] = Some((count + 1, start, id));
                 }
@@ -373,7 +377,7 @@ impl Lexicon {
         for token in normalized.split(' ').filter(|t| !t.is_empty()) {
             match self.resolve(token) {
                 Some(found) => ids.push(Some(found)),
-                                None => match self.split_run_together(token) {
+                None => match self.split_run_together(token) {
                     Some(words) => ids.extend(words.into_iter().map(|w| Some((w, true)))),
                     None => {
                         ids.push(None);

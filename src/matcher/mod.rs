@@ -47,6 +47,11 @@ const FULL_EVIDENCE: f32 = 2.2;
 const UNRECOGNIZED_COST: f32 = 0.45;
 /// The score of a question that only names a certification ("pspo?").
 const BARE_NAME_SCORE: f32 = 0.62;
+/// Question sentences longer than this (in words) are also read clause by
+/// clause.
+const LONG_SENTENCE_WORDS: usize = 12;
+/// How much a clause's scores count against its whole sentence's.
+const CLAUSE_WEIGHT: f32 = 0.85;
 /// How much the concepts of a message's other sentences count in its
 /// question sentence.
 const BACKGROUND_WEIGHT: f32 = 0.5;
@@ -91,6 +96,25 @@ struct Example {
     normalized: String,
 }
 
+/// A sentence or clause of a message, as read.
+struct Part {
+    reading: Reading,
+    /// Whether it is a question.
+    asks: bool,
+    /// How much its scores count.
+    weight: f32,
+}
+
+impl Part {
+    fn says_something(&self) -> bool {
+        let r = &self.reading;
+        !r.concepts.is_empty()
+            || r.certifications != 0
+            || !r.unknown.is_empty()
+            || r.other_certification
+    }
+}
+
 /// One scored reading of a question or of one of its sentences.
 struct Scored {
     scores: Vec<f32>,
@@ -125,41 +149,67 @@ impl Matcher {
     pub fn find(&self, question: &str) -> Match {
         let question = bounded(question);
         let sentences = sentences(question);
-                let readings: Vec<(Reading, bool)> = sentences
+        let mut parts: Vec<Part> = sentences
             .iter()
-            .map(|(s, asks)| (self.lexicon.read(&normalize::normalize(s)), *asks))
+            .map(|(s, asks)| Part {
+                reading: self.lexicon.read(&normalize::normalize(s)),
+                asks: *asks,
+                weight: 1.0,
+            })
             .collect();
-        let context = readings
+        // A long question sentence also competes clause by clause, so that
+        // "my team lead has a CSPO, I'm leaning PSPO, but is one of them
+        // worth more?" is judged on its last clause too; a clause must beat
+        // the whole sentence clearly to win.
+        let long_questions = sentences
             .iter()
-            .fold(0u64, |acc, (r, _)| acc | r.certifications);
-        
+            .filter(|(s, asks)| *asks && s.split_whitespace().count() > LONG_SENTENCE_WORDS);
+        for (s, _) in long_questions {
+            for clause in s
+                .split([',', ':', ';', '(', ')'])
+                .flat_map(|c| c.split(" - "))
+            {
+                if clause.split_whitespace().count() >= 2 {
+                    parts.push(Part {
+                        reading: self.lexicon.read(&normalize::normalize(clause)),
+                        asks: true,
+                        weight: CLAUSE_WEIGHT,
+                    });
+                }
+            }
+        }
+        let context = parts
+            .iter()
+            .fold(0u64, |acc, p| acc | p.reading.certifications);
+
         // When some sentences are questions, they are what is asked; the
         // others ("Hi all", "I work in a bank") only count when no question
         // sentence says anything at all ("I can't decide between CSPO and
         // PSPO. Can you help?").
-        let says_something = |r: &Reading| {
-            !r.concepts.is_empty()
-                || r.certifications != 0
-                || !r.unknown.is_empty()
-                || r.other_certification
-        };
-        let questions_speak = readings.iter().any(|(r, asks)| *asks && says_something(r));
+        let questions_speak = parts.iter().any(|p| p.asks && p.says_something());
         // What the other sentences say still colours the question: it can
         // add to a topic's score, at half weight, but never dilutes the
         // question ("I work in marketing, not software. Which one suits
         // me?" is a question about focus).
         let mut background: Vec<(lexicon::ConceptId, f32)> = Vec::new();
         if questions_speak {
-            for (r, asks) in &readings {
-                if !asks {
-                    background.extend(r.concepts.iter().map(|(c, w)| (*c, w * BACKGROUND_WEIGHT)));
-                }
+            for p in parts.iter().filter(|p| !p.asks) {
+                background.extend(
+                    p.reading
+                        .concepts
+                        .iter()
+                        .map(|(c, w)| (*c, w * BACKGROUND_WEIGHT)),
+                );
             }
         }
-        let candidates: Vec<Scored> = readings
+        let candidates: Vec<Scored> = parts
             .iter()
-            .filter(|(_, asks)| !questions_speak || *asks)
-            .map(|(r, _)| self.score(r, context, &background))
+            .filter(|p| !questions_speak || p.asks)
+            .map(|p| {
+                let mut scored = self.score(&p.reading, context, &background);
+                scored.scores.iter_mut().for_each(|s| *s *= p.weight);
+                scored
+            })
             .collect();
 
         let best_of = |s: &Scored| s.scores.iter().cloned().fold(0.0f32, f32::max);

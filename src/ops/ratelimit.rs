@@ -39,7 +39,8 @@ impl RateLimit {
         if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&user) {
             let (burst, refill) = (self.burst, self.refill);
             buckets.retain(|_, (tokens, at)| {
-                let refilled = *tokens + now.saturating_duration_since(*at).as_secs_f64() / refill.as_secs_f64();
+                let refilled = *tokens
+                    + now.saturating_duration_since(*at).as_secs_f64() / refill.as_secs_f64();
                 refilled < burst
             });
         }
