@@ -111,21 +111,36 @@ impl Corrector {
         let mut best: Option<(usize, f64, WordId)> = None;
         let mut entities_at_best = 0;
         let mut seen: Vec<WordId> = Vec::new();
-        let deleted = deletions(token, limit);
-        let from_table = deleted
+        // One deletion on this side too: with the table's one deletion it
+        // finds every single edit and a swap; the look-up of long words
+        // below finds the two-edit typos.
+        let deleted = deletions(token, 1);
+        let from_table: Vec<WordId> = deleted
             .iter()
             .filter_map(|d| self.deletes.get(d.as_str()))
             .flatten()
-            .copied();
-        // Long words with the same first letter and a similar length: a
-        // short, bounded list, checked for what the table cannot find.
+            .copied()
+            .collect();
+        // Long words with the same first letter and a similar length, for
+        // what the table cannot find; only when it found nothing, and only
+        // those whose letters nearly match (a cheap count before the edit
+        // distance).
         let first = token.chars().next().unwrap_or(' ');
-        let similar = (len.saturating_sub(2)..=len + 2)
-            .filter_map(|l| self.long_words.get(&(first, l)))
-            .flatten()
-            .copied();
+        let letters = letter_counts(token);
+        let similar: Vec<WordId> = if from_table.is_empty() && limit >= 2 {
+            (len.saturating_sub(2)..=len + 2)
+                .filter_map(|l| self.long_words.get(&(first, l)))
+                .flatten()
+                .copied()
+                .filter(|&id| {
+                    letter_difference(&letters, &letter_counts(&self.words[id as usize])) <= 4
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         {
-            for id in from_table.chain(similar) {
+            for id in from_table.into_iter().chain(similar) {
                 if seen.contains(&id) {
                     continue;
                 }
@@ -167,6 +182,28 @@ impl Corrector {
         }
         Some(id)
     }
+}
+
+/// How many of each letter a word has (a-z; anything else in one slot).
+fn letter_counts(word: &str) -> [u8; 27] {
+    let mut counts = [0u8; 27];
+    for c in word.chars() {
+        let slot = if c.is_ascii_lowercase() {
+            (c as u8 - b'a') as usize
+        } else {
+            26
+        };
+        counts[slot] = counts[slot].saturating_add(1);
+    }
+    counts
+}
+
+/// How many letters two words do not share; two edits change at most four.
+fn letter_difference(a: &[u8; 27], b: &[u8; 27]) -> u32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| u32::from(x.abs_diff(*y)))
+        .sum()
 }
 
 impl Corrector {
