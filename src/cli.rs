@@ -1,13 +1,14 @@
 //! The command line: which mode to run, with what.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::{batch, config, console, Faq};
+use crate::{batch, config, console, http, Faq};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,7 +20,12 @@ use crate::{batch, config, console, Faq};
 )]
 pub struct Cli {
     /// The knowledge folder.
-    #[arg(long, global = true, env = "KNOWLEDGE_DIR", default_value = "knowledge")]
+    #[arg(
+        long,
+        global = true,
+        env = "KNOWLEDGE_DIR",
+        default_value = "knowledge"
+    )]
     pub knowledge: PathBuf,
 
     #[command(subcommand)]
@@ -44,6 +50,12 @@ pub enum Command {
     },
     /// Chat with the bot in this terminal.
     Console,
+    /// Serve Discord's HTTP interactions endpoint (needs DISCORD_PUBLIC_KEY).
+    ServeHttp {
+        /// The address to listen on; port 0 picks a free one.
+        #[arg(long, env = "HTTP_ADDR", default_value = config::DEFAULT_HTTP_ADDR)]
+        addr: String,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -94,7 +106,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check { json }) => {
             let faq = load(&cli.knowledge)?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &crate::knowledge::export::export(&faq.knowledge))?;
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &crate::knowledge::export::export(&faq.knowledge),
+                )?;
                 writeln!(out)?;
             } else {
                 let k = &faq.knowledge;
@@ -115,6 +130,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Console) => console_mode(&cli.knowledge, &mut out, false),
+        Some(Command::ServeHttp { addr }) => {
+            serve_http(&cli.knowledge, &addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             if config::discord_token().is_some() {
                 anyhow::bail!("DISCORD_TOKEN is set, but this build has no Discord gateway yet; unset it to use the console");
@@ -124,7 +143,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn console_mode(dir: &std::path::Path, out: &mut dyn Write, notice: bool) -> anyhow::Result<ExitCode> {
+fn console_mode(
+    dir: &std::path::Path,
+    out: &mut dyn Write,
+    notice: bool,
+) -> anyhow::Result<ExitCode> {
     let faq = load(dir)?;
     if notice {
         eprintln!("DISCORD_TOKEN is not set, so this is the local console. To connect to Discord, set DISCORD_TOKEN (see .env.example) and run again.");
@@ -132,4 +155,51 @@ fn console_mode(dir: &std::path::Path, out: &mut dyn Write, notice: bool) -> any
     let stdin = io::stdin();
     console::run(&faq, &mut stdin.lock(), out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the HTTP interactions endpoint until SIGINT or SIGTERM.
+fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
+    // Settings first: a missing key should stop us before anything else.
+    let settings = config::HttpConfig::from_env(addr)?;
+    init_logging()?;
+    let faq = Arc::new(load(dir)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let bound = listener.local_addr().context("reading the bound address")?;
+        tracing::info!(
+            topics = faq.knowledge.topics.len(),
+            "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
+        );
+        let state = http::server::AppState::new(faq, settings.public_key);
+        http::server::serve(listener, state, http::server::shutdown_signal())
+            .await
+            .context("serving HTTP")?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Log lines to stdout: text by default, one JSON object per line with
+/// `LOG_FORMAT=json`; the level comes from `RUST_LOG` (default `info`).
+pub fn init_logging() -> anyhow::Result<()> {
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+    let format = config::log_format()?;
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::INFO.into())
+        .from_env()
+        .context("RUST_LOG is not a valid filter")?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(io::stdout().is_terminal());
+    let installed = match format {
+        config::LogFormat::Text => builder.try_init(),
+        config::LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    installed.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))
 }

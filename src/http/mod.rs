@@ -1,0 +1,12 @@
+//! Discord's HTTP interactions endpoint: the same bot as a signed webhook
+//! server.
+//!
+//! Instead of holding a gateway websocket, Discord POSTs each interaction
+//! to a public URL and takes the reply from the HTTP response. The server
+//! checks that the request is Discord's and recent ([`verify`]), answers
+//! with the very function the gateway bot uses, and counts what it did
+//! ([`metrics`]). [`server`] ties them together on axum.
+
+pub mod metrics;
+pub mod server;
+pub mod verify;
