@@ -131,6 +131,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Console) => console_mode(&cli.knowledge, &mut out, false),
         Some(Command::ServeHttp { addr }) => {
+            // Log lines are written to stdout from the server's threads.
+            drop(out);
             serve_http(&cli.knowledge, &addr)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -172,12 +174,14 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let bound = listener.local_addr().context("reading the bound address")?;
+        let shutdown =
+            http::server::shutdown_signal().context("installing the signal handlers")?;
         tracing::info!(
             topics = faq.knowledge.topics.len(),
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
         );
         let state = http::server::AppState::new(faq, settings.public_key);
-        http::server::serve(listener, state, http::server::shutdown_signal())
+        http::server::serve(listener, state, shutdown)
             .await
             .context("serving HTTP")?;
         tracing::info!("stopped");
