@@ -174,8 +174,7 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let bound = listener.local_addr().context("reading the bound address")?;
-        let shutdown =
-            http::server::shutdown_signal().context("installing the signal handlers")?;
+        let shutdown = http::server::shutdown_signal().context("installing the signal handlers")?;
         tracing::info!(
             topics = faq.knowledge.topics.len(),
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"

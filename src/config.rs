@@ -147,8 +147,15 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, ConfigError> {
             ),
         })
     })?;
-    VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| malformed("those 64 hex digits are not an Ed25519 public key".to_string()))
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| malformed("those 64 hex digits are not an Ed25519 public key".to_string()))?;
+    // A small-order key would accept signatures anyone can make.
+    if key.is_weak() {
+        return Err(malformed(
+            "that is a weak (small-order) key, which no real application has".to_string(),
+        ));
+    }
+    Ok(key)
 }
 
 #[cfg(test)]
@@ -195,6 +202,15 @@ mod tests {
             );
             assert!(!line.contains(bad) && !line.contains('\n'), "{line}");
         }
+    }
+
+    #[test]
+    fn http_config_refuses_a_weak_key() {
+        // The identity point: every signature with R = identity, s = 0 verifies.
+        let identity = format!("01{}", "00".repeat(31));
+        let err = HttpConfig::parse("127.0.0.1:8080", Some(&identity)).err();
+        let line = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(line.contains("weak"), "{line}");
     }
 
     #[test]
