@@ -49,7 +49,10 @@ fn run() -> Result<(), String> {
     message.extend_from_slice(&body);
     let signature = key.sign(&message);
     println!("SIGNING_KEY={}", hex::encode(key.to_bytes()));
-    println!("DISCORD_PUBLIC_KEY={}", hex::encode(key.verifying_key().as_bytes()));
+    println!(
+        "DISCORD_PUBLIC_KEY={}",
+        hex::encode(key.verifying_key().as_bytes())
+    );
     println!("SIGNATURE_TIMESTAMP={timestamp}");
     println!("SIGNATURE={}", hex::encode(signature.to_bytes()));
     Ok(())

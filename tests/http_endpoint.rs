@@ -19,7 +19,11 @@ use http_support::{command, faq, fixtures, now, shapes, Keys, Server, START_TIME
 fn assert_pong(v: &Value) {
     assert_eq!(v["type"], 1, "{v}");
     assert!(v["data"].is_null(), "{v}");
-    assert!(v.as_object().is_some_and(|o| o.keys().all(|k| k == "type" || k == "data")), "{v}");
+    assert!(
+        v.as_object()
+            .is_some_and(|o| o.keys().all(|k| k == "type" || k == "data")),
+        "{v}"
+    );
 }
 
 fn bytes(v: &Value) -> Vec<u8> {
@@ -53,7 +57,10 @@ async fn a_signed_ping_gets_a_pong() {
     let response = server.post_signed(&bytes(&fixtures::ping())).await;
     assert_eq!(response.status(), 200);
     let content_type = response.headers().get("content-type").cloned();
-    assert_eq!(content_type.as_ref().and_then(|v| v.to_str().ok()), Some("application/json"));
+    assert_eq!(
+        content_type.as_ref().and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
     let body: Value = response.json().await.expect("JSON");
     assert_pong(&body);
 }
@@ -80,21 +87,60 @@ async fn unsigned_wrong_key_and_tampered_requests_are_refused() {
     assert_eq!(no_timestamp.status(), 401, "no timestamp header");
 
     let other = Keys::generate().sign(&ts, &body);
-    assert_eq!(server.post_raw(body.clone(), &header(&other, &ts)).await.status(), 401, "wrong key");
+    assert_eq!(
+        server
+            .post_raw(body.clone(), &header(&other, &ts))
+            .await
+            .status(),
+        401,
+        "wrong key"
+    );
 
     let mut tampered = body.clone();
     let at = tampered.len() / 2;
     tampered[at] ^= 0x01;
-    assert_eq!(server.post_raw(tampered, &header(&good, &ts)).await.status(), 401, "tampered body");
+    assert_eq!(
+        server
+            .post_raw(tampered, &header(&good, &ts))
+            .await
+            .status(),
+        401,
+        "tampered body"
+    );
     let other_ts = (t - 1).to_string();
-    assert_eq!(server.post_raw(body.clone(), &header(&good, &other_ts)).await.status(), 401, "tampered timestamp");
+    assert_eq!(
+        server
+            .post_raw(body.clone(), &header(&good, &other_ts))
+            .await
+            .status(),
+        401,
+        "tampered timestamp"
+    );
 
-    for sig in ["zz".repeat(64), good[..126].to_string(), format!("{good}00"), String::new()] {
-        assert_eq!(server.post_raw(body.clone(), &header(&sig, &ts)).await.status(), 401, "signature {sig:?}");
+    for sig in [
+        "zz".repeat(64),
+        good[..126].to_string(),
+        format!("{good}00"),
+        String::new(),
+    ] {
+        assert_eq!(
+            server
+                .post_raw(body.clone(), &header(&sig, &ts))
+                .await
+                .status(),
+            401,
+            "signature {sig:?}"
+        );
     }
 
     // The same request, properly signed, still goes through.
-    assert_eq!(server.post_raw(body.clone(), &header(&good, &ts)).await.status(), 200);
+    assert_eq!(
+        server
+            .post_raw(body.clone(), &header(&good, &ts))
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -105,7 +151,13 @@ async fn stale_and_future_timestamps_are_refused_even_when_signed() {
         let ts = ts.to_string();
         let sig = server.keys.sign(&ts, &body);
         let response = server
-            .post_raw(body.clone(), &[("x-signature-ed25519", sig), ("x-signature-timestamp", ts.clone())])
+            .post_raw(
+                body.clone(),
+                &[
+                    ("x-signature-ed25519", sig),
+                    ("x-signature-timestamp", ts.clone()),
+                ],
+            )
             .await;
         assert_eq!(response.status(), 401, "timestamp {ts}");
     }
@@ -113,18 +165,30 @@ async fn stale_and_future_timestamps_are_refused_even_when_signed() {
     let ts = (now() - 60).to_string();
     let sig = server.keys.sign(&ts, &body);
     let response = server
-        .post_raw(body, &[("x-signature-ed25519", sig), ("x-signature-timestamp", ts)])
+        .post_raw(
+            body,
+            &[("x-signature-ed25519", sig), ("x-signature-timestamp", ts)],
+        )
         .await;
     assert_eq!(response.status(), 200);
 
     let metrics = server.get("/metrics").await.text().await.expect("text");
-    assert_eq!(metric(&metrics, r#"cspo_pspo_bot_signature_failures_total{reason="stale"}"#), Some(4.0));
+    assert_eq!(
+        metric(
+            &metrics,
+            r#"cspo_pspo_bot_signature_failures_total{reason="stale"}"#
+        ),
+        Some(4.0)
+    );
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_refused_and_the_server_keeps_answering() {
     let server = Server::start();
-    let mut big = bytes(&fixtures::command("ask", &[("question", "does pspo expire?")]));
+    let mut big = bytes(&fixtures::command(
+        "ask",
+        &[("question", "does pspo expire?")],
+    ));
     big.resize(64 * 1024 + 1, b' ');
     let response = server.post_signed(&big).await;
     assert_eq!(response.status(), 413);
@@ -153,34 +217,56 @@ async fn malformed_or_unknown_interactions_are_refused_and_the_server_keeps_answ
     ];
     for body in &bodies {
         let response = server.post_signed(body).await;
-        assert_eq!(response.status(), 400, "body {:?}", String::from_utf8_lossy(body));
+        assert_eq!(
+            response.status(),
+            400,
+            "body {:?}",
+            String::from_utf8_lossy(body)
+        );
     }
     let answer = server
-        .interact_ok(&fixtures::command("ask", &[("question", "does pspo expire?")]))
+        .interact_ok(&fixtures::command(
+            "ask",
+            &[("question", "does pspo expire?")],
+        ))
         .await;
     shapes::message_response(&answer);
 
     let metrics = server.get("/metrics").await.text().await.expect("text");
-    let malformed = metric(&metrics, r#"cspo_pspo_bot_rejected_requests_total{reason="malformed"}"#);
+    let malformed = metric(
+        &metrics,
+        r#"cspo_pspo_bot_rejected_requests_total{reason="malformed"}"#,
+    );
     assert_eq!(malformed, Some(bodies.len() as f64));
 }
 
 #[tokio::test]
 async fn ask_answers_a_known_question_with_its_topic() {
     let faq = faq();
-    let topic = faq.topic("pspo-validity").expect("the knowledge has pspo-validity");
+    let topic = faq
+        .topic("pspo-validity")
+        .expect("the knowledge has pspo-validity");
     let server = Server::start();
     let response = server
-        .interact_ok(&fixtures::command("ask", &[("question", "does pspo expire?")]))
+        .interact_ok(&fixtures::command(
+            "ask",
+            &[("question", "does pspo expire?")],
+        ))
         .await;
     let data = shapes::message_response(&response);
     assert_eq!(title(data), topic.title);
     assert!(!shapes::is_ephemeral(data), "answers are public");
     assert_eq!(data["embeds"][0]["url"], faq.knowledge.article.url.as_str());
     let ids = custom_ids(data);
-    assert!(!ids.is_empty() && ids.iter().all(|id| id.starts_with("topic:")), "{ids:?}");
+    assert!(
+        !ids.is_empty() && ids.iter().all(|id| id.starts_with("topic:")),
+        "{ids:?}"
+    );
     for id in &ids {
-        assert!(faq.topic(&id["topic:".len()..]).is_some(), "button {id} opens no topic");
+        assert!(
+            faq.topic(&id["topic:".len()..]).is_some(),
+            "button {id} opens no topic"
+        );
     }
 }
 
@@ -188,19 +274,37 @@ async fn ask_answers_a_known_question_with_its_topic() {
 async fn ask_says_so_when_it_has_no_answer() {
     let faq = faq();
     let question = "what is the weather tomorrow";
-    assert_eq!(faq.find(question).topic, None, "precondition: the matcher has no topic for it");
+    assert_eq!(
+        faq.find(question).topic,
+        None,
+        "precondition: the matcher has no topic for it"
+    );
     let server = Server::start();
     let response = server
         .interact_ok(&fixtures::command("ask", &[("question", question)]))
         .await;
     let data = shapes::message_response(&response);
-    assert!(shapes::is_ephemeral(data), "only the asker sees 'I don't know'");
+    assert!(
+        shapes::is_ephemeral(data),
+        "only the asker sees 'I don't know'"
+    );
     assert!(faq.knowledge.topics.iter().all(|t| t.title != title(data)));
-    let links = data["components"][0]["components"].as_array().cloned().unwrap_or_default();
-    assert!(links.iter().any(|b| b["url"] == faq.knowledge.provider.website.as_str()), "offers the provider");
+    let links = data["components"][0]["components"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        links
+            .iter()
+            .any(|b| b["url"] == faq.knowledge.provider.website.as_str()),
+        "offers the provider"
+    );
 
     let metrics = server.get("/metrics").await.text().await.expect("text");
-    assert_eq!(metric(&metrics, "cspo_pspo_bot_unanswered_total"), Some(1.0));
+    assert_eq!(
+        metric(&metrics, "cspo_pspo_bot_unanswered_total"),
+        Some(1.0)
+    );
 }
 
 #[tokio::test]
@@ -211,9 +315,15 @@ async fn compare_shows_the_certifications_side_by_side() {
 
     let response = server.interact_ok(&fixtures::command("compare", &[])).await;
     let data = shapes::message_response(&response);
-    let expected = format!("{} vs {}", k.certifications[0].name, k.certifications[1].name);
+    let expected = format!(
+        "{} vs {}",
+        k.certifications[0].name, k.certifications[1].name
+    );
     assert_eq!(title(data), expected);
-    let fields = data["embeds"][0]["fields"].as_array().cloned().unwrap_or_default();
+    let fields = data["embeds"][0]["fields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(fields.len(), (3 * k.dimensions.len()).min(25));
     assert!(fields.iter().all(|f| f["inline"] == true));
     assert!(!shapes::is_ephemeral(data));
@@ -221,10 +331,16 @@ async fn compare_shows_the_certifications_side_by_side() {
     let swapped = server
         .interact_ok(&fixtures::command(
             "compare",
-            &[("first", &k.certifications[1].id), ("second", &k.certifications[0].id)],
+            &[
+                ("first", &k.certifications[1].id),
+                ("second", &k.certifications[0].id),
+            ],
         ))
         .await;
-    let expected = format!("{} vs {}", k.certifications[1].name, k.certifications[0].name);
+    let expected = format!(
+        "{} vs {}",
+        k.certifications[1].name, k.certifications[0].name
+    );
     assert_eq!(title(shapes::message_response(&swapped)), expected);
 }
 
@@ -259,9 +375,15 @@ async fn contact_topics_and_help_answer_in_discord_shapes() {
     let help = server.interact_ok(&fixtures::command("help", &[])).await;
     let data = shapes::message_response(&help);
     assert!(shapes::is_ephemeral(data), "help is for the asker only");
-    let text = data["embeds"][0]["description"].as_str().unwrap_or_default();
+    let text = data["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
     for command in cspo_pspo_bot::commands::ALL {
-        assert!(text.contains(&format!("/{}", command.name())), "help mentions /{}", command.name());
+        assert!(
+            text.contains(&format!("/{}", command.name())),
+            "help mentions /{}",
+            command.name()
+        );
     }
 }
 
@@ -273,7 +395,10 @@ async fn autocomplete_offers_choices_within_discords_limits() {
         .await;
     let choices = shapes::autocomplete_response(&response);
     assert!(choices.len() > 1, "suggests known questions: {response}");
-    assert_eq!(choices[0]["value"], "does pspo exp", "the typed text is always a choice");
+    assert_eq!(
+        choices[0]["value"], "does pspo exp",
+        "the typed text is always a choice"
+    );
 
     let long = "why ".repeat(60);
     let response = server
@@ -292,24 +417,55 @@ async fn buttons_and_the_topic_menu_open_topics() {
     let faq = faq();
     let server = Server::start();
 
-    let clicked = server.interact_ok(&fixtures::button("topic:pspo-validity")).await;
+    let clicked = server
+        .interact_ok(&fixtures::button("topic:pspo-validity"))
+        .await;
     let data = shapes::message_response(&clicked);
-    assert_eq!(Some(title(data)), faq.topic("pspo-validity").map(|t| t.title.as_str()));
+    assert_eq!(
+        Some(title(data)),
+        faq.topic("pspo-validity").map(|t| t.title.as_str())
+    );
 
     let chosen = server
         .interact_ok(&fixtures::select("topics", &["topic:cspo-validity"]))
         .await;
     let data = shapes::message_response(&chosen);
-    assert_eq!(Some(title(data)), faq.topic("cspo-validity").map(|t| t.title.as_str()));
+    assert_eq!(
+        Some(title(data)),
+        faq.topic("cspo-validity").map(|t| t.title.as_str())
+    );
 
-    let stale = server.interact_ok(&fixtures::button("topic:no-such-topic")).await;
+    let stale = server
+        .interact_ok(&fixtures::button("topic:no-such-topic"))
+        .await;
     let data = shapes::message_response(&stale);
-    assert!(shapes::is_ephemeral(data), "an out-of-date button gets a private notice");
+    assert!(
+        shapes::is_ephemeral(data),
+        "an out-of-date button gets a private notice"
+    );
 
     let metrics = server.get("/metrics").await.text().await.expect("text");
-    assert_eq!(metric(&metrics, r#"cspo_pspo_bot_answers_total{topic="pspo-validity"}"#), Some(1.0));
-    assert_eq!(metric(&metrics, r#"cspo_pspo_bot_answers_total{topic="cspo-validity"}"#), Some(1.0));
-    assert_eq!(metric(&metrics, r#"cspo_pspo_bot_interactions_total{type="component",command="none"}"#), Some(3.0));
+    assert_eq!(
+        metric(
+            &metrics,
+            r#"cspo_pspo_bot_answers_total{topic="pspo-validity"}"#
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        metric(
+            &metrics,
+            r#"cspo_pspo_bot_answers_total{topic="cspo-validity"}"#
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        metric(
+            &metrics,
+            r#"cspo_pspo_bot_interactions_total{type="component",command="none"}"#
+        ),
+        Some(3.0)
+    );
 }
 
 /// The seam both transports share: whatever arrives, the endpoint's reply
@@ -364,7 +520,10 @@ async fn healthz_and_metrics_report_the_knowledge_and_the_traffic() {
 
     server.interact_ok(&fixtures::ping()).await;
     server
-        .interact_ok(&fixtures::command("ask", &[("question", "does pspo expire?")]))
+        .interact_ok(&fixtures::command(
+            "ask",
+            &[("question", "does pspo expire?")],
+        ))
         .await;
     server
         .interact_ok(&fixtures::autocomplete("ask", "question", "pspo"))
@@ -374,19 +533,47 @@ async fn healthz_and_metrics_report_the_knowledge_and_the_traffic() {
 
     let response = server.get("/metrics").await;
     assert_eq!(response.status(), 200);
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
-    assert_eq!(content_type.as_deref(), Some("text/plain; version=0.0.4; charset=utf-8"));
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    assert_eq!(
+        content_type.as_deref(),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
     let text = response.text().await.expect("text");
     let m = |series: &str| metric(&text, series);
-    assert_eq!(m(r#"cspo_pspo_bot_interactions_total{type="ping",command="none"}"#), Some(1.0));
-    assert_eq!(m(r#"cspo_pspo_bot_interactions_total{type="command",command="ask"}"#), Some(1.0));
-    assert_eq!(m(r#"cspo_pspo_bot_interactions_total{type="autocomplete",command="ask"}"#), Some(1.0));
-    assert_eq!(m(r#"cspo_pspo_bot_answers_total{topic="pspo-validity"}"#), Some(1.0));
+    assert_eq!(
+        m(r#"cspo_pspo_bot_interactions_total{type="ping",command="none"}"#),
+        Some(1.0)
+    );
+    assert_eq!(
+        m(r#"cspo_pspo_bot_interactions_total{type="command",command="ask"}"#),
+        Some(1.0)
+    );
+    assert_eq!(
+        m(r#"cspo_pspo_bot_interactions_total{type="autocomplete",command="ask"}"#),
+        Some(1.0)
+    );
+    assert_eq!(
+        m(r#"cspo_pspo_bot_answers_total{topic="pspo-validity"}"#),
+        Some(1.0)
+    );
     assert_eq!(m("cspo_pspo_bot_unanswered_total"), Some(0.0));
-    assert_eq!(m(r#"cspo_pspo_bot_signature_failures_total{reason="missing"}"#), Some(1.0));
+    assert_eq!(
+        m(r#"cspo_pspo_bot_signature_failures_total{reason="missing"}"#),
+        Some(1.0)
+    );
     assert_eq!(m("cspo_pspo_bot_request_duration_seconds_count"), Some(4.0));
-    assert_eq!(m(r#"cspo_pspo_bot_request_duration_seconds_bucket{le="+Inf"}"#), Some(4.0));
-    assert_eq!(m("cspo_pspo_bot_topics"), Some(faq.knowledge.topics.len() as f64));
+    assert_eq!(
+        m(r#"cspo_pspo_bot_request_duration_seconds_bucket{le="+Inf"}"#),
+        Some(4.0)
+    );
+    assert_eq!(
+        m("cspo_pspo_bot_topics"),
+        Some(faq.knowledge.topics.len() as f64)
+    );
 
     assert_eq!(server.get("/nowhere").await.status(), 404);
     let get_interactions = server.get("/interactions").await;
@@ -397,7 +584,10 @@ async fn healthz_and_metrics_report_the_knowledge_and_the_traffic() {
 async fn json_logs_carry_one_line_per_request_with_what_it_was() {
     let server = Server::start_with(&[("LOG_FORMAT", "json")]);
     server
-        .interact_ok(&fixtures::command("ask", &[("question", "does pspo expire?")]))
+        .interact_ok(&fixtures::command(
+            "ask",
+            &[("question", "does pspo expire?")],
+        ))
         .await;
     let deadline = Instant::now() + START_TIMEOUT;
     let line = loop {
@@ -408,7 +598,11 @@ async fn json_logs_carry_one_line_per_request_with_what_it_was() {
         if let Some(line) = found {
             break line;
         }
-        assert!(Instant::now() < deadline, "no log line for the request: {:?}", server.output());
+        assert!(
+            Instant::now() < deadline,
+            "no log line for the request: {:?}",
+            server.output()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     let span = &line["span"];
@@ -416,7 +610,12 @@ async fn json_logs_carry_one_line_per_request_with_what_it_was() {
     assert_eq!(span["kind"], "command");
     assert_eq!(span["topic"], "pspo-validity");
     assert_eq!(span["status"], 200);
-    assert!(span["confidence"].as_f64().is_some_and(|c| (0.0..=1.0).contains(&c)), "{line}");
+    assert!(
+        span["confidence"]
+            .as_f64()
+            .is_some_and(|c| (0.0..=1.0).contains(&c)),
+        "{line}"
+    );
     assert!(span["latency_us"].as_u64().is_some(), "{line}");
 }
 
@@ -453,18 +652,31 @@ fn a_missing_or_malformed_public_key_stops_start_up_with_one_clear_line() {
         &[],
         &[("DISCORD_PUBLIC_KEY", "")],
         &[("DISCORD_PUBLIC_KEY", "not-a-key")],
-        &[("DISCORD_PUBLIC_KEY", "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.some-bot-token-pasted-here")],
+        &[(
+            "DISCORD_PUBLIC_KEY",
+            "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.some-bot-token-pasted-here",
+        )],
         &[("DISCORD_PUBLIC_KEY", &not_a_point)],
     ];
     for envs in cases {
         let (status, out, err) = run_to_exit(envs);
         assert!(!status.success(), "{envs:?} started");
-        assert_eq!(status.code(), Some(1), "{envs:?}: exited by {status}, not with an error");
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "{envs:?}: exited by {status}, not with an error"
+        );
         let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(lines.len(), 1, "{envs:?}: {err}");
-        assert!(lines[0].starts_with("error: DISCORD_PUBLIC_KEY"), "{envs:?}: {err}");
+        assert!(
+            lines[0].starts_with("error: DISCORD_PUBLIC_KEY"),
+            "{envs:?}: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
-        assert!(!err.contains("some-bot-token"), "the value is never echoed: {err}");
+        assert!(
+            !err.contains("some-bot-token"),
+            "the value is never echoed: {err}"
+        );
         assert!(!out.contains("listening"), "{out}");
     }
 }
@@ -479,7 +691,10 @@ fn read_response(stream: &mut TcpStream) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -494,7 +709,9 @@ fn sigterm_stops_accepting_finishes_requests_in_flight_and_exits_zero() {
     // A request in flight: headers sent, the server asked for the body
     // (100 Continue), and the body not sent yet.
     let mut stream = TcpStream::connect(server.addr).expect("connects");
-    stream.set_read_timeout(Some(START_TIMEOUT)).expect("timeout");
+    stream
+        .set_read_timeout(Some(START_TIMEOUT))
+        .expect("timeout");
     let head = format!(
         "POST /interactions HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nExpect: 100-continue\r\nX-Signature-Ed25519: {sig}\r\n\
@@ -505,7 +722,11 @@ fn sigterm_stops_accepting_finishes_requests_in_flight_and_exits_zero() {
     stream.write_all(head.as_bytes()).expect("writes");
     let mut continued = [0u8; 25];
     stream.read_exact(&mut continued).expect("100 Continue");
-    assert!(continued.starts_with(b"HTTP/1.1 100 Continue"), "{}", String::from_utf8_lossy(&continued));
+    assert!(
+        continued.starts_with(b"HTTP/1.1 100 Continue"),
+        "{}",
+        String::from_utf8_lossy(&continued)
+    );
 
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &server.pid().to_string()])
@@ -514,7 +735,11 @@ fn sigterm_stops_accepting_finishes_requests_in_flight_and_exits_zero() {
     assert!(sent.success());
     let deadline = Instant::now() + START_TIMEOUT;
     while !server.output().iter().any(|l| l.contains("shutting down")) {
-        assert!(Instant::now() < deadline, "no shutdown line: {:?}", server.output());
+        assert!(
+            Instant::now() < deadline,
+            "no shutdown line: {:?}",
+            server.output()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 
@@ -523,7 +748,10 @@ fn sigterm_stops_accepting_finishes_requests_in_flight_and_exits_zero() {
         match TcpStream::connect_timeout(&server.addr, Duration::from_secs(1)) {
             Err(_) => break,
             Ok(_) => {
-                assert!(Instant::now() < deadline, "still accepting connections after SIGTERM");
+                assert!(
+                    Instant::now() < deadline,
+                    "still accepting connections after SIGTERM"
+                );
                 std::thread::sleep(Duration::from_millis(20));
             }
         }

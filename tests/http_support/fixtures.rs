@@ -125,7 +125,10 @@ pub fn command(name: &str, options: &[(&str, &str)]) -> Value {
         .iter()
         .map(|(n, v)| json!({ "name": n, "type": 3, "value": v }))
         .collect();
-    merge(envelope(2), json!({ "data": command_data(name, Value::from(options)) }))
+    merge(
+        envelope(2),
+        json!({ "data": command_data(name, Value::from(options)) }),
+    )
 }
 
 /// Autocomplete while `option` is being typed.

@@ -101,8 +101,14 @@ impl Server {
         // Keep reading the output for the server's whole life, so a full
         // pipe never blocks it.
         for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
         ]
         .into_iter()
         .flatten()
@@ -167,7 +173,10 @@ impl Server {
             .client
             .post(self.url("/interactions"))
             .header("content-type", "application/json")
-            .header("user-agent", "Discord-Interactions/1.0 (+https://discord.com)");
+            .header(
+                "user-agent",
+                "Discord-Interactions/1.0 (+https://discord.com)",
+            );
         for (name, value) in headers {
             request = request.header(*name, value);
         }
@@ -204,7 +213,11 @@ impl Server {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("the server answers")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers")
     }
 
     /// Sends SIGTERM and waits (bounded) for the exit.
@@ -225,7 +238,10 @@ impl Server {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 return status;
             }
-            assert!(Instant::now() < deadline, "the server did not exit within {timeout:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit within {timeout:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
