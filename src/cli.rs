@@ -163,7 +163,8 @@ fn console_mode(
 fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
     // Settings first: a missing key should stop us before anything else.
     let settings = config::HttpConfig::from_env(addr)?;
-    init_logging()?;
+    // Dropped last, after the runtime, so every line is written.
+    let _logs = init_logging()?;
     let faq = Arc::new(load(dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -190,19 +191,25 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
 
 /// Log lines to stdout: text by default, one JSON object per line with
 /// `LOG_FORMAT=json`; the level comes from `RUST_LOG` (default `info`).
-pub fn init_logging() -> anyhow::Result<()> {
+/// Lines are written in batches by a background thread (see
+/// [`http::log_writer`]); keep the guard until the end.
+pub fn init_logging() -> anyhow::Result<http::log_writer::FlushGuard> {
     use tracing_subscriber::filter::{EnvFilter, LevelFilter};
     let format = config::log_format()?;
     let filter = EnvFilter::builder()
         .with_default_directive(LevelFilter::INFO.into())
         .from_env()
         .context("RUST_LOG is not a valid filter")?;
+    let (writer, guard) =
+        http::log_writer::BatchedStdout::start().context("starting the log writer")?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(writer)
         .with_ansi(io::stdout().is_terminal());
     let installed = match format {
         config::LogFormat::Text => builder.try_init(),
         config::LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
-    installed.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))
+    installed.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))?;
+    Ok(guard)
 }

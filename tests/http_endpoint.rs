@@ -606,6 +606,7 @@ async fn json_logs_carry_one_line_per_request_with_what_it_was() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     let span = &line["span"];
+    assert_eq!(line["level"], "INFO", "{line}");
     assert_eq!(span["name"], "interaction");
     assert_eq!(span["kind"], "command");
     assert_eq!(span["topic"], "pspo-validity");
@@ -617,6 +618,22 @@ async fn json_logs_carry_one_line_per_request_with_what_it_was() {
         "{line}"
     );
     assert!(span["latency_us"].as_u64().is_some(), "{line}");
+
+    // A refused request says why.
+    let unsigned = server.post_raw(bytes(&fixtures::ping()), &[]).await;
+    assert_eq!(unsigned.status(), 401);
+    let deadline = Instant::now() + START_TIMEOUT;
+    loop {
+        let refused = server.output().into_iter().any(|l| {
+            serde_json::from_str::<Value>(&l)
+                .is_ok_and(|v| v["span"]["status"] == 401 && v["span"]["reason"] == "missing")
+        });
+        if refused {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no log line for the refusal: {:?}", server.output());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Runs the binary to its exit (bounded); returns its status and stderr.

@@ -167,6 +167,7 @@ async fn interactions_endpoint(
         topic = Empty,
         confidence = Empty,
         status = Empty,
+        reason = Empty,
         latency_us = Empty,
     );
     let _entered = span.enter();
@@ -198,11 +199,13 @@ fn handle(
         Ok(body) => body,
         Err(rejection) => {
             let status = rejection.status();
-            if status == StatusCode::PAYLOAD_TOO_LARGE {
-                state.metrics.rejection(Rejection::TooLarge);
+            let why = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                Rejection::TooLarge
             } else {
-                state.metrics.rejection(Rejection::Malformed);
-            }
+                Rejection::Malformed
+            };
+            state.metrics.rejection(why);
+            span.record("reason", why.as_str());
             tracing::debug!("body not read: {rejection}");
             return refuse(status, "request body refused");
         }
@@ -221,7 +224,8 @@ fn handle(
         state.metrics.signature_failure(why);
         // Like Discord's own libraries, the 401 says nothing more; the
         // reason is only logged.
-        tracing::debug!(reason = why.as_str(), "{why}");
+        span.record("reason", why.as_str());
+        tracing::debug!("{why}");
         return refuse(StatusCode::UNAUTHORIZED, "invalid request signature");
     }
 
@@ -229,6 +233,7 @@ fn handle(
         Ok(interaction) => interaction,
         Err(e) => {
             state.metrics.rejection(Rejection::Malformed);
+            span.record("reason", Rejection::Malformed.as_str());
             tracing::debug!("not an interaction: {e}");
             return refuse(
                 StatusCode::BAD_REQUEST,
