@@ -63,8 +63,21 @@ status=$(curl -sS -o "$work/reply.json" -w '%{http_code}' -X POST "http://127.0.
 grep -q '"type":4' "$work/reply.json" || { echo "error: not a message reply"; cat "$work/reply.json"; exit 1; }
 head -c 160 "$work/reply.json"; echo " ..."
 
+# CPU ticks: the whole machine, and the server alone (wrk's come from time).
+machine_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
+server_ticks() { awk '{print $14+$15}' "/proc/$server_pid/stat"; }
+timer=()
+echo "0 0" >"$work/wrk.time"
+[[ -x /usr/bin/time ]] && timer=(/usr/bin/time -o "$work/wrk.time" -f '%U %S')
+m0=$(machine_ticks); s0=$(server_ticks); t0=$(date +%s%N)
+
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s $LUA"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$LUA" "http://127.0.0.1:$PORT" | tee "$work/wrk.txt"
+"${timer[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$LUA" "http://127.0.0.1:$PORT" | tee "$work/wrk.txt"
+
+m1=$(machine_ticks); s1=$(server_ticks); t1=$(date +%s%N)
+hz=$(getconf CLK_TCK)
+capacity=$(( (t1 - t0) * hz * $(nproc) / 1000000000 ))
+wrk_ticks=$(awk -v hz="$hz" '{printf "%d", ($1 + $2) * hz}' "$work/wrk.time")
 
 peak_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
 now_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status")
@@ -78,4 +91,8 @@ echo "p50 / p99 latency: $(awk '$1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} EN
 echo "errors:            $(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" || echo none)"
 echo "verified /ask:     ${answered:-0} (signature failures: $refused)"
 echo "server peak RSS:   $((peak_kb / 1024)) MiB (${peak_kb} kB VmHWM; now ${now_kb} kB)"
+echo "server CPU:        $(( (s1 - s0) * 1000000 / hz / ${answered:-1} )) us per request"
+# Anything else running (other builds, say) competes for the same cores.
+others=$(( m1 - m0 - (s1 - s0) - wrk_ticks ))
+echo "CPU share:         server $(( (s1 - s0) * 100 / capacity ))%, wrk $(( wrk_ticks * 100 / capacity ))%, other processes $(( (others > 0 ? others : 0) * 100 / capacity ))% of $(nproc) cores"
 echo "log lines written: $(wc -l <"$work/server.log")"
