@@ -40,6 +40,10 @@ impl Keys {
         Keys(SigningKey::generate(&mut rand::rngs::OsRng))
     }
 
+    pub fn verifying_key(&self) -> ed25519_dalek::VerifyingKey {
+        self.0.verifying_key()
+    }
+
     pub fn public_hex(&self) -> String {
         hex::encode(self.0.verifying_key().as_bytes())
     }
