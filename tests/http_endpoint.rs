@@ -631,7 +631,11 @@ async fn json_logs_carry_one_line_per_request_with_what_it_was() {
         if refused {
             break;
         }
-        assert!(Instant::now() < deadline, "no log line for the refusal: {:?}", server.output());
+        assert!(
+            Instant::now() < deadline,
+            "no log line for the refusal: {:?}",
+            server.output()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
