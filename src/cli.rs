@@ -1,6 +1,6 @@
 //! The command line: which mode to run, with what.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{DiscordConfig, LogFormat};
 use crate::discord::gateway;
-use crate::{batch, config, console, Faq};
+use crate::{batch, config, console, http, Faq};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -84,6 +84,12 @@ pub enum Command {
         /// Register globally even when DISCORD_GUILD_ID is set.
         #[arg(long)]
         global: bool,
+    },
+    /// Serve Discord's HTTP interactions endpoint (needs DISCORD_PUBLIC_KEY).
+    ServeHttp {
+        /// The address to listen on; port 0 picks a free one.
+        #[arg(long, env = "HTTP_ADDR", default_value = config::DEFAULT_HTTP_ADDR)]
+        addr: String,
     },
 }
 
@@ -185,6 +191,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Register { guild, global }) => {
             register(&cli.knowledge, guild, global, &mut out)
         }
+        Some(Command::ServeHttp { addr }) => {
+            // Log lines are written to stdout from the server's threads.
+            drop(out);
+            serve_http(&cli.knowledge, &addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             if config::discord_token().is_some() {
                 return run_bot(&cli.knowledge);
@@ -203,7 +215,7 @@ fn init_logging() -> anyhow::Result<()> {
     // Colours only for a terminal, never into a log file.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
+        .with_ansi(io::stderr().is_terminal())
         .with_writer(io::stderr);
     let installed = match format {
         LogFormat::Text => builder.try_init(),
@@ -275,4 +287,59 @@ fn console_mode(
     let stdin = io::stdin();
     console::run(&faq, unanswered.as_ref(), &mut stdin.lock(), out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the HTTP interactions endpoint until SIGINT or SIGTERM.
+fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
+    // Settings first: a missing key should stop us before anything else.
+    let settings = config::HttpConfig::from_env(addr)?;
+    // Dropped last, after the runtime, so every line is written.
+    let _logs = init_http_logging()?;
+    let faq = Arc::new(load(dir)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let bound = listener.local_addr().context("reading the bound address")?;
+        let shutdown = http::server::shutdown_signal().context("installing the signal handlers")?;
+        tracing::info!(
+            topics = faq.knowledge.topics.len(),
+            "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
+        );
+        let state = http::server::AppState::new(faq, settings.public_key);
+        http::server::serve(listener, state, shutdown)
+            .await
+            .context("serving HTTP")?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Log lines to stdout: text by default, one JSON object per line with
+/// `LOG_FORMAT=json`; the level comes from `RUST_LOG` (default `info`).
+/// Lines are written in batches by a background thread (see
+/// [`http::log_writer`]); keep the guard until the end.
+fn init_http_logging() -> anyhow::Result<http::log_writer::FlushGuard> {
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+    let format = config::log_format()?;
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::INFO.into())
+        .from_env()
+        .context("RUST_LOG is not a valid filter")?;
+    let (writer, guard) =
+        http::log_writer::BatchedStdout::start().context("starting the log writer")?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(io::stdout().is_terminal());
+    let installed = match format {
+        config::LogFormat::Text => builder.try_init(),
+        config::LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    installed.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))?;
+    Ok(guard)
 }

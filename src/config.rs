@@ -2,9 +2,12 @@
 //! start-up. Every variable is listed, with a comment, in `.env.example`.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use ed25519_dalek::VerifyingKey;
 
 /// A secret that never shows in logs or debug output.
 #[derive(Clone, PartialEq, Eq)]
@@ -44,11 +47,16 @@ pub enum ConfigError {
         value: String,
         expected: &'static str,
     },
+    /// A required variable is unset; `hint` says where its value comes from.
     #[error("{name} is not set; {hint}")]
     Missing {
         name: &'static str,
         hint: &'static str,
     },
+    /// A variable whose value must not be echoed (a token pasted into the
+    /// wrong variable would end up in logs), so only its shape is described.
+    #[error("{name} is not valid: {problem}")]
+    Malformed { name: &'static str, problem: String },
 }
 
 /// Reads a variable; empty counts as unset, so `FOO=` in `.env` is harmless.
@@ -215,6 +223,44 @@ impl DiscordConfig {
     }
 }
 
+/// Where `serve-http` listens when neither `--addr` nor `HTTP_ADDR` says.
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
+
+/// Settings of the HTTP interactions endpoint, checked once at start-up so
+/// a bad value stops the server before it accepts anything.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub addr: SocketAddr,
+    /// The application's public key; every request must be signed with its
+    /// private half, which only Discord holds.
+    pub public_key: VerifyingKey,
+}
+
+impl HttpConfig {
+    /// Reads `DISCORD_PUBLIC_KEY`; `addr` comes from the command line (which
+    /// already fell back to `HTTP_ADDR` and the default).
+    pub fn from_env(addr: &str) -> Result<HttpConfig, ConfigError> {
+        HttpConfig::parse(addr, var("DISCORD_PUBLIC_KEY").as_deref())
+    }
+
+    /// The checks behind [`HttpConfig::from_env`], without the environment.
+    pub fn parse(addr: &str, public_key: Option<&str>) -> Result<HttpConfig, ConfigError> {
+        let addr = addr.trim().parse().map_err(|_| ConfigError::Invalid {
+            name: "HTTP_ADDR",
+            value: addr.to_string(),
+            expected: "an IP address and port, such as 127.0.0.1:8080 or 0.0.0.0:8080",
+        })?;
+        let public_key = public_key.ok_or(ConfigError::Missing {
+            name: "DISCORD_PUBLIC_KEY",
+            hint: "copy the application's public key from the General Information page of Discord's developer portal",
+        })?;
+        Ok(HttpConfig {
+            addr,
+            public_key: parse_public_key(public_key)?,
+        })
+    }
+}
+
 /// A Discord id: a positive whole number.
 fn snowflake(name: &'static str, value: &str) -> Result<NonZeroU64, ConfigError> {
     value
@@ -276,6 +322,37 @@ fn shards(range: Option<String>, total: Option<String>) -> Result<Shards, Config
             expected: "FIRST-LAST (inclusive, counted from 0, below SHARD_TOTAL), such as 0-3",
         }),
     }
+}
+
+/// Parses an Ed25519 public key written as 64 hex digits, as the developer
+/// portal shows it.
+pub fn parse_public_key(text: &str) -> Result<VerifyingKey, ConfigError> {
+    let malformed = |problem: String| ConfigError::Malformed {
+        name: "DISCORD_PUBLIC_KEY",
+        problem,
+    };
+    let text = text.trim();
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(text, &mut bytes).map_err(|e| {
+        malformed(match e {
+            hex::FromHexError::InvalidHexCharacter { .. } => {
+                "expected 64 hex digits, found a character that is not one".to_string()
+            }
+            _ => format!(
+                "expected 64 hex digits, found {} characters",
+                text.chars().count()
+            ),
+        })
+    })?;
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| malformed("those 64 hex digits are not an Ed25519 public key".to_string()))?;
+    // A small-order key would accept signatures anyone can make.
+    if key.is_weak() {
+        return Err(malformed(
+            "that is a weak (small-order) key, which no real application has".to_string(),
+        ));
+    }
+    Ok(key)
 }
 
 #[cfg(test)]
@@ -386,6 +463,69 @@ mod tests {
         assert!(!format!("{c:?}").contains("abc.def"));
         let c = config(&[("DISCORD_TOKEN", "abc.def.ghi")]);
         assert!(!format!("{c:?}").contains("abc.def"));
+    }
+
+    /// The public key of RFC 8032's first test vector.
+    const RFC_KEY: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+    #[test]
+    fn http_config_accepts_an_address_and_a_hex_key() {
+        let config = HttpConfig::parse("0.0.0.0:9000", Some(RFC_KEY));
+        let config = config
+            .as_ref()
+            .map(|c| (c.addr.to_string(), hex::encode(c.public_key.as_bytes())));
+        assert_eq!(
+            config,
+            Ok(("0.0.0.0:9000".to_string(), RFC_KEY.to_string()))
+        );
+        assert!(HttpConfig::parse("127.0.0.1:1", Some(&RFC_KEY.to_uppercase())).is_ok());
+    }
+
+    #[test]
+    fn http_config_refuses_a_missing_or_malformed_key_without_echoing_it() {
+        let missing = HttpConfig::parse("127.0.0.1:8080", None).err();
+        assert!(matches!(
+            missing,
+            Some(ConfigError::Missing {
+                name: "DISCORD_PUBLIC_KEY",
+                ..
+            })
+        ));
+        for bad in [
+            "abc",
+            "MTIzNDU2Nzg5MC5hYmNkZWYuZ2hpamts",
+            &"zz".repeat(32),
+            &"ab".repeat(33),
+        ] {
+            let err = HttpConfig::parse("127.0.0.1:8080", Some(bad)).err();
+            let line = err.as_ref().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                line.starts_with("DISCORD_PUBLIC_KEY is not valid"),
+                "{line}"
+            );
+            assert!(!line.contains(bad) && !line.contains('\n'), "{line}");
+        }
+    }
+
+    #[test]
+    fn http_config_refuses_a_weak_key() {
+        // The identity point: every signature with R = identity, s = 0 verifies.
+        let identity = format!("01{}", "00".repeat(31));
+        let err = HttpConfig::parse("127.0.0.1:8080", Some(&identity)).err();
+        let line = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(line.contains("weak"), "{line}");
+    }
+
+    #[test]
+    fn http_config_refuses_a_bad_address() {
+        let err = HttpConfig::parse("localhost", Some(RFC_KEY)).err();
+        assert!(matches!(
+            err,
+            Some(ConfigError::Invalid {
+                name: "HTTP_ADDR",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod config;
 pub mod console;
 pub mod discord;
 pub mod faq;
+pub mod http;
 pub mod knowledge;
 pub mod limits;
 pub mod matcher;

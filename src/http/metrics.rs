@@ -1,0 +1,441 @@
+//! Counters and a latency histogram for `/metrics`, in Prometheus' text
+//! format.
+//!
+//! Every series is a plain atomic counter whose labels were fixed at
+//! start-up (the interaction kinds, the command names, the knowledge's
+//! topics), so recording costs one relaxed increment, never a lock or an
+//! allocation, and a label can never come from user input: an unknown
+//! command is counted as `unknown`, not under the name someone sent.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+use super::verify::VerifyError;
+use crate::commands;
+use crate::discord::interactions::Kind;
+
+/// Prefix of every metric name.
+const NS: &str = "cspo_pspo_bot";
+
+/// Upper bounds of the latency buckets, in seconds. A verified `/ask`
+/// takes well under a millisecond, so the fine buckets are at the bottom.
+pub const LATENCY_BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+];
+
+const KINDS: [Kind; 5] = [
+    Kind::Ping,
+    Kind::Command,
+    Kind::Autocomplete,
+    Kind::Component,
+    Kind::Other,
+];
+
+/// Requests refused before they reached the bot, other than by signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// The body was over the size limit.
+    TooLarge,
+    /// Signed, but not an interaction we can read.
+    Malformed,
+}
+
+impl Rejection {
+    const ALL: [Rejection; 2] = [Rejection::TooLarge, Rejection::Malformed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rejection::TooLarge => "too_large",
+            Rejection::Malformed => "malformed",
+        }
+    }
+}
+
+pub struct Metrics {
+    /// Command labels: every command's name, then `none` (interactions
+    /// that are not a command) and `unknown`.
+    commands: Vec<&'static str>,
+    /// Indexed by kind, then command label.
+    interactions: Vec<AtomicU64>,
+    topics: Vec<String>,
+    answers: Vec<AtomicU64>,
+    unanswered: AtomicU64,
+    signature_failures: [AtomicU64; VerifyError::ALL.len()],
+    rejections: [AtomicU64; Rejection::ALL.len()],
+    latency: Histogram,
+}
+
+impl Metrics {
+    /// Metrics for a bot that knows these topic ids.
+    pub fn new<I, S>(topic_ids: I) -> Metrics
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut commands: Vec<&'static str> = commands::ALL.iter().map(|c| c.name()).collect();
+        commands.extend(["none", "unknown"]);
+        let topics: Vec<String> = topic_ids.into_iter().map(Into::into).collect();
+        Metrics {
+            interactions: counters(KINDS.len() * commands.len()),
+            commands,
+            answers: counters(topics.len()),
+            topics,
+            unanswered: AtomicU64::new(0),
+            signature_failures: Default::default(),
+            rejections: Default::default(),
+            latency: Histogram::default(),
+        }
+    }
+
+    /// One interaction of `kind`, for the command named `command` (if it
+    /// is a command or its autocomplete).
+    pub fn interaction(&self, kind: Kind, command: Option<&str>) {
+        let k = KINDS
+            .iter()
+            .position(|x| *x == kind)
+            .unwrap_or(KINDS.len() - 1);
+        let label = match command {
+            None => "none",
+            Some(name) if self.commands.contains(&name) => name,
+            Some(_) => "unknown",
+        };
+        let c = self
+            .commands
+            .iter()
+            .position(|x| *x == label)
+            .unwrap_or(self.commands.len() - 1);
+        inc(&self.interactions[k * self.commands.len() + c]);
+    }
+
+    /// A topic was shown: asked for, or opened with a button or menu.
+    pub fn answer(&self, topic: &str) {
+        match self.topics.iter().position(|t| t == topic) {
+            Some(i) => inc(&self.answers[i]),
+            None => self.unanswered(),
+        }
+    }
+
+    /// A question the bot had no topic for (or a button whose topic is gone).
+    pub fn unanswered(&self) {
+        inc(&self.unanswered);
+    }
+
+    pub fn signature_failure(&self, why: VerifyError) {
+        if let Some(i) = VerifyError::ALL.iter().position(|x| *x == why) {
+            inc(&self.signature_failures[i]);
+        }
+    }
+
+    pub fn rejection(&self, why: Rejection) {
+        if let Some(i) = Rejection::ALL.iter().position(|x| *x == why) {
+            inc(&self.rejections[i]);
+        }
+    }
+
+    /// How long one request to the interactions endpoint took.
+    pub fn latency(&self, took: Duration) {
+        self.latency.observe(took);
+    }
+
+    /// Everything, in Prometheus' text exposition format (version 0.0.4).
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        // Writing to a String cannot fail, so the results are ignored.
+        let _ = self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) -> std::fmt::Result {
+        header(
+            out,
+            "interactions_total",
+            "counter",
+            "Verified interactions, by type and command.",
+        )?;
+        for (k, kind) in KINDS.iter().enumerate() {
+            for (c, command) in self.commands.iter().enumerate() {
+                let n = get(&self.interactions[k * self.commands.len() + c]);
+                // Only combinations that happened: most (a ping for /ask)
+                // never can.
+                if n > 0 {
+                    writeln!(
+                        out,
+                        "{NS}_interactions_total{{type=\"{}\",command=\"{command}\"}} {n}",
+                        kind.as_str()
+                    )?;
+                }
+            }
+        }
+
+        header(out, "answers_total", "counter", "Answers shown, by topic.")?;
+        for (topic, n) in self.topics.iter().zip(&self.answers) {
+            writeln!(
+                out,
+                "{NS}_answers_total{{topic=\"{}\"}} {}",
+                escape(topic),
+                get(n)
+            )?;
+        }
+
+        header(
+            out,
+            "unanswered_total",
+            "counter",
+            "Questions the bot had no answer for.",
+        )?;
+        writeln!(out, "{NS}_unanswered_total {}", get(&self.unanswered))?;
+
+        header(
+            out,
+            "signature_failures_total",
+            "counter",
+            "Requests refused with 401, by reason.",
+        )?;
+        for (why, n) in VerifyError::ALL.iter().zip(&self.signature_failures) {
+            writeln!(
+                out,
+                "{NS}_signature_failures_total{{reason=\"{}\"}} {}",
+                why.as_str(),
+                get(n)
+            )?;
+        }
+
+        header(
+            out,
+            "rejected_requests_total",
+            "counter",
+            "Signed requests refused as too large (413) or unreadable (400).",
+        )?;
+        for (why, n) in Rejection::ALL.iter().zip(&self.rejections) {
+            writeln!(
+                out,
+                "{NS}_rejected_requests_total{{reason=\"{}\"}} {}",
+                why.as_str(),
+                get(n)
+            )?;
+        }
+
+        header(
+            out,
+            "request_duration_seconds",
+            "histogram",
+            "Time to answer a request to the interactions endpoint.",
+        )?;
+        self.latency
+            .render_into(out, &format!("{NS}_request_duration_seconds"))?;
+
+        header(out, "topics", "gauge", "Topics in the loaded knowledge.")?;
+        writeln!(out, "{NS}_topics {}", self.topics.len())
+    }
+}
+
+/// A histogram with fixed buckets; counts are kept per bucket and summed
+/// into Prometheus' cumulative buckets when rendered.
+struct Histogram {
+    /// One per bound in [`LATENCY_BUCKETS`], plus one for anything larger.
+    buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
+    sum_nanos: AtomicU64,
+    count: AtomicU64,
+}
+
+impl Default for Histogram {
+    fn default() -> Histogram {
+        Histogram {
+            buckets: Default::default(),
+            sum_nanos: AtomicU64::new(0),
+            count: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Histogram {
+    fn observe(&self, took: Duration) {
+        let secs = took.as_secs_f64();
+        let i = LATENCY_BUCKETS
+            .iter()
+            .position(|bound| secs <= *bound)
+            .unwrap_or(LATENCY_BUCKETS.len());
+        inc(&self.buckets[i]);
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        self.sum_nanos.fetch_add(nanos, Relaxed);
+        inc(&self.count);
+    }
+
+    fn render_into(&self, out: &mut String, name: &str) -> std::fmt::Result {
+        let mut cumulative = 0;
+        for (bound, n) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
+            cumulative += get(n);
+            writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}")?;
+        }
+        cumulative += get(&self.buckets[LATENCY_BUCKETS.len()]);
+        writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {cumulative}")?;
+        // Precision is lost only after 2^53 ns (about 104 days of latency).
+        #[allow(clippy::cast_precision_loss)]
+        let sum = get(&self.sum_nanos) as f64 / 1e9;
+        writeln!(out, "{name}_sum {sum}")?;
+        writeln!(out, "{name}_count {}", get(&self.count))
+    }
+}
+
+fn counters(n: usize) -> Vec<AtomicU64> {
+    (0..n).map(|_| AtomicU64::new(0)).collect()
+}
+
+fn inc(counter: &AtomicU64) {
+    counter.fetch_add(1, Relaxed);
+}
+
+fn get(counter: &AtomicU64) -> u64 {
+    counter.load(Relaxed)
+}
+
+fn header(out: &mut String, name: &str, kind: &str, help: &str) -> std::fmt::Result {
+    writeln!(out, "# HELP {NS}_{name} {help}")?;
+    writeln!(out, "# TYPE {NS}_{name} {kind}")
+}
+
+/// A label value as the text format requires: backslash, quote and
+/// newline escaped.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics() -> Metrics {
+        Metrics::new(["pspo-validity", "odd\"id"])
+    }
+
+    /// The value of the series whose line starts with `series `.
+    fn value(text: &str, series: &str) -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+    }
+
+    #[test]
+    fn interactions_are_counted_by_type_and_command() {
+        let m = metrics();
+        m.interaction(Kind::Command, Some("ask"));
+        m.interaction(Kind::Command, Some("ask"));
+        m.interaction(Kind::Autocomplete, Some("ask"));
+        m.interaction(Kind::Ping, None);
+        m.interaction(Kind::Command, Some("no-such-command\"}"));
+        let text = m.render();
+        let series = |labels: &str| {
+            value(
+                &text,
+                &format!("cspo_pspo_bot_interactions_total{{{labels}}}"),
+            )
+        };
+        assert_eq!(series(r#"type="command",command="ask""#), Some(2.0));
+        assert_eq!(series(r#"type="autocomplete",command="ask""#), Some(1.0));
+        assert_eq!(series(r#"type="ping",command="none""#), Some(1.0));
+        assert_eq!(series(r#"type="command",command="unknown""#), Some(1.0));
+        assert!(!text.contains("no-such-command"));
+        assert_eq!(series(r#"type="component",command="none""#), None);
+    }
+
+    #[test]
+    fn answers_unanswered_and_failures_are_counted() {
+        let m = metrics();
+        m.answer("pspo-validity");
+        m.answer("gone");
+        m.unanswered();
+        m.signature_failure(VerifyError::Stale);
+        m.rejection(Rejection::TooLarge);
+        let text = m.render();
+        assert_eq!(
+            value(
+                &text,
+                r#"cspo_pspo_bot_answers_total{topic="pspo-validity"}"#
+            ),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&text, r#"cspo_pspo_bot_answers_total{topic="odd\"id"}"#),
+            Some(0.0)
+        );
+        assert_eq!(value(&text, "cspo_pspo_bot_unanswered_total"), Some(2.0));
+        assert_eq!(
+            value(
+                &text,
+                r#"cspo_pspo_bot_signature_failures_total{reason="stale"}"#
+            ),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(
+                &text,
+                r#"cspo_pspo_bot_signature_failures_total{reason="invalid"}"#
+            ),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(
+                &text,
+                r#"cspo_pspo_bot_rejected_requests_total{reason="too_large"}"#
+            ),
+            Some(1.0)
+        );
+        assert_eq!(value(&text, "cspo_pspo_bot_topics"), Some(2.0));
+    }
+
+    #[test]
+    fn the_histogram_is_cumulative_with_sum_and_count() {
+        let m = metrics();
+        m.latency(Duration::from_micros(50));
+        m.latency(Duration::from_micros(400));
+        m.latency(Duration::from_secs(3));
+        let text = m.render();
+        let bucket = |le: &str| {
+            value(
+                &text,
+                &format!("cspo_pspo_bot_request_duration_seconds_bucket{{le=\"{le}\"}}"),
+            )
+        };
+        assert_eq!(bucket("0.0001"), Some(1.0));
+        assert_eq!(bucket("0.00025"), Some(1.0));
+        assert_eq!(bucket("0.0005"), Some(2.0));
+        assert_eq!(bucket("1"), Some(2.0));
+        assert_eq!(bucket("+Inf"), Some(3.0));
+        assert_eq!(
+            value(&text, "cspo_pspo_bot_request_duration_seconds_count"),
+            Some(3.0)
+        );
+        let sum = value(&text, "cspo_pspo_bot_request_duration_seconds_sum").unwrap_or_default();
+        assert!((sum - 3.00045).abs() < 1e-9, "{sum}");
+    }
+
+    #[test]
+    fn every_metric_has_help_and_type_and_every_line_is_well_formed() {
+        let m = metrics();
+        m.interaction(Kind::Component, None);
+        let text = m.render();
+        assert!(text.ends_with('\n'));
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# ") {
+                assert!(
+                    rest.starts_with("HELP cspo_pspo_bot_")
+                        || rest.starts_with("TYPE cspo_pspo_bot_"),
+                    "{line}"
+                );
+                continue;
+            }
+            let (series, number) = line.rsplit_once(' ').unwrap_or_default();
+            assert!(series.starts_with("cspo_pspo_bot_"), "{line}");
+            assert!(number.parse::<f64>().is_ok(), "{line}");
+            let name = series.split('{').next().unwrap_or_default();
+            let family = ["_bucket", "_sum", "_count"]
+                .iter()
+                .find_map(|s| name.strip_suffix(s).filter(|f| f.ends_with("_seconds")))
+                .unwrap_or(name);
+            assert!(text.contains(&format!("# TYPE {family} ")), "{line}");
+        }
+    }
+}

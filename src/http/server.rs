@@ -1,0 +1,333 @@
+//! The HTTP server: routes, the interactions handler, and graceful
+//! shutdown.
+//!
+//! A request to `/interactions` goes through the same steps in order, and
+//! stops at the first that fails: read the body (at most [`MAX_BODY`]
+//! bytes, else 413), verify signature and timestamp (else 401), parse the
+//! interaction (else 400), then answer it with
+//! [`respond`](crate::discord::interactions::respond), the function the
+//! gateway bot uses too, and send the response it built, serialized as is.
+//! Nothing is parsed before the signature is checked.
+//!
+//! The server keeps no state between requests beyond counters, so any
+//! number of copies can run behind a load balancer.
+
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+use ed25519_dalek::VerifyingKey;
+use serenity::all::Interaction;
+use tokio::net::TcpListener;
+use tracing::field::Empty;
+
+use super::metrics::{Metrics, Rejection};
+use super::verify::Verifier;
+use crate::commands::TOPIC_PREFIX;
+use crate::discord::interactions::{self, Kind};
+use crate::Faq;
+
+/// The largest body accepted. Real interactions are a few kilobytes; the
+/// cap keeps a flood of big bodies from costing memory or hashing time.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// How long shutdown waits for requests in flight before giving up on them.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SIGNATURE: &str = "x-signature-ed25519";
+const TIMESTAMP: &str = "x-signature-timestamp";
+
+/// What every request handler shares: the knowledge, the key, the counters.
+pub struct AppState {
+    pub faq: Arc<Faq>,
+    pub verifier: Verifier,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(faq: Arc<Faq>, public_key: VerifyingKey) -> Arc<AppState> {
+        let metrics = Metrics::new(faq.knowledge.topics.iter().map(|t| t.id.clone()));
+        Arc::new(AppState {
+            faq,
+            verifier: Verifier::new(public_key),
+            metrics,
+        })
+    }
+}
+
+/// The routes: `POST /interactions`, `GET /healthz`, `GET /metrics`.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/interactions", post(interactions_endpoint))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` completes, then stops accepting,
+/// lets requests in flight finish (for at most [`DRAIN_TIMEOUT`]) and
+/// returns.
+pub async fn serve<F>(listener: TcpListener, state: Arc<AppState>, shutdown: F) -> io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
+        let _ = stopping_tx.send(true);
+    };
+    // Replies are one small write each; don't let Nagle hold them back.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let server = axum::serve(listener, router(state))
+        .with_graceful_shutdown(signal)
+        .into_future();
+    let deadline = async move {
+        if stopping.wait_for(|s| *s).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(DRAIN_TIMEOUT).await;
+    };
+    tokio::select! {
+        served = server => served,
+        () = deadline => {
+            tracing::warn!("requests still in flight after {DRAIN_TIMEOUT:?}; stopping anyway");
+            Ok(())
+        }
+    }
+}
+
+/// A future that completes on SIGINT (Ctrl-C) or SIGTERM. The handlers
+/// are installed now, not when the future is first polled, so a signal
+/// that arrives early is not lost (or left to kill the process).
+pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+    }
+}
+
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let body = serde_json::json!({
+        "status": "ok",
+        "topics": state.faq.knowledge.topics.len(),
+    });
+    axum::Json(body).into_response()
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn interactions_endpoint(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    let span = tracing::info_span!(
+        "interaction",
+        kind = Empty,
+        command = Empty,
+        topic = Empty,
+        confidence = Empty,
+        status = Empty,
+        reason = Empty,
+        latency_us = Empty,
+    );
+    let _entered = span.enter();
+    let (status, response) = handle(&state, &headers, body, &span);
+    let took = started.elapsed();
+    state.metrics.latency(took);
+    span.record("status", status.as_u16());
+    span.record(
+        "latency_us",
+        u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+    );
+    if status.is_success() {
+        tracing::info!("answered");
+    } else {
+        tracing::info!("refused");
+    }
+    response
+}
+
+/// Everything between the request and the response; `span` collects what
+/// the request was for the log line.
+fn handle(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    span: &tracing::Span,
+) -> (StatusCode, Response) {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            let why = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                Rejection::TooLarge
+            } else {
+                Rejection::Malformed
+            };
+            state.metrics.rejection(why);
+            span.record("reason", why.as_str());
+            tracing::debug!("body not read: {rejection}");
+            return refuse(status, "request body refused");
+        }
+    };
+
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let verified = state.verifier.verify(
+        headers.get(SIGNATURE).map(HeaderValue::as_bytes),
+        headers.get(TIMESTAMP).map(HeaderValue::as_bytes),
+        &body,
+        now,
+    );
+    if let Err(why) = verified {
+        state.metrics.signature_failure(why);
+        // Like Discord's own libraries, the 401 says nothing more; the
+        // reason is only logged.
+        span.record("reason", why.as_str());
+        tracing::debug!("{why}");
+        return refuse(StatusCode::UNAUTHORIZED, "invalid request signature");
+    }
+
+    let interaction: Interaction = match serde_json::from_slice(&body) {
+        Ok(interaction) => interaction,
+        Err(e) => {
+            state.metrics.rejection(Rejection::Malformed);
+            span.record("reason", Rejection::Malformed.as_str());
+            tracing::debug!("not an interaction: {e}");
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "not an interaction this bot can read",
+            );
+        }
+    };
+
+    let kind = Kind::of(&interaction);
+    span.record("kind", kind.as_str());
+    let seen = observe(&state.faq, &interaction);
+    state.metrics.interaction(kind, seen.command);
+    if let Some(command) = seen.command {
+        span.record("command", command);
+    }
+    match seen.answer {
+        Some(Some(topic)) => {
+            state.metrics.answer(&topic);
+            span.record("topic", topic.as_str());
+        }
+        Some(None) => state.metrics.unanswered(),
+        None => {}
+    }
+    if let Some(confidence) = seen.confidence {
+        span.record("confidence", f64::from(confidence));
+    }
+
+    let response = interactions::respond(&state.faq, &interaction);
+    match serde_json::to_vec(&response) {
+        Ok(json) => (
+            StatusCode::OK,
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                json,
+            )
+                .into_response(),
+        ),
+        Err(e) => {
+            tracing::error!("cannot serialize the response: {e}");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
+}
+
+fn refuse(status: StatusCode, text: &'static str) -> (StatusCode, Response) {
+    (status, (status, text).into_response())
+}
+
+/// What a request was about, for logs and metrics.
+struct Seen<'a> {
+    /// The command name, for commands and their autocomplete.
+    command: Option<&'a str>,
+    /// `Some(Some(topic))` when a topic was shown, `Some(None)` when the
+    /// bot had none to show, `None` when no answer was sought.
+    answer: Option<Option<String>>,
+    confidence: Option<f32>,
+}
+
+/// Works out what an interaction asks for. This only observes: the reply
+/// itself is built by `respond`, which decides the same way (the matcher
+/// is deterministic), so the two never disagree.
+fn observe<'a>(faq: &Faq, interaction: &'a Interaction) -> Seen<'a> {
+    let mut seen = Seen {
+        command: None,
+        answer: None,
+        confidence: None,
+    };
+    match interaction {
+        Interaction::Command(command) => {
+            seen.command = Some(command.data.name.as_str());
+            if command.data.name == "ask" {
+                let args = interactions::args(command);
+                let question = args.get("question").unwrap_or("").trim();
+                if !question.is_empty() {
+                    let found = faq.find(question);
+                    seen.confidence = Some(found.confidence);
+                    seen.answer = Some(found.topic.filter(|id| faq.topic(id).is_some()));
+                }
+            }
+        }
+        Interaction::Autocomplete(command) => seen.command = Some(command.data.name.as_str()),
+        Interaction::Component(component) => {
+            let target = interactions::component_target(component);
+            seen.answer = Some(
+                target
+                    .strip_prefix(TOPIC_PREFIX)
+                    .filter(|id| faq.topic(id).is_some())
+                    .map(str::to_string),
+            );
+        }
+        _ => {}
+    }
+    seen
+}
