@@ -37,6 +37,12 @@ fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
         .unwrap_or_else(|e| panic!("wait: {e}"))
 }
 
+fn ask_json_with_stdin(input: &[u8]) -> Output {
+    let mut cmd = bot();
+    cmd.args(["ask", "--json"]);
+    run_with_stdin(cmd, input)
+}
+
 fn json_lines(out: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -72,14 +78,7 @@ fn ask_json_prints_the_documented_shape() {
 fn batch_answers_one_line_per_input_line_in_order() {
     let input =
         "does cspo expire\n\nwhat is the weather tomorrow?\nhow much is the PSPO exam fee\r\n";
-    let out = run_with_stdin(
-        {
-            let mut c = bot();
-            c.args(["ask", "--json"]);
-            c
-        },
-        input.as_bytes(),
-    );
+    let out = ask_json_with_stdin(input.as_bytes());
     assert!(out.status.success());
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 4);
@@ -109,14 +108,7 @@ fn invalid_utf8_is_reported_and_the_rest_answered() {
     let mut input = b"does pspo expire\n".to_vec();
     input.extend_from_slice(b"\xff\xfe broken\n");
     input.extend_from_slice(b"does cspo expire\n");
-    let out = run_with_stdin(
-        {
-            let mut c = bot();
-            c.args(["ask", "--json"]);
-            c
-        },
-        &input,
-    );
+    let out = ask_json_with_stdin(&input);
     assert!(out.status.success());
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
@@ -132,14 +124,7 @@ fn huge_lines_and_control_characters_are_answered() {
     input.push_str(&"blah ".repeat(20_000));
     input.push('\n');
     input.push_str("does\u{1}\u{7} cspo\u{0} expire\n");
-    let out = run_with_stdin(
-        {
-            let mut c = bot();
-            c.args(["ask", "--json"]);
-            c
-        },
-        input.as_bytes(),
-    );
+    let out = ask_json_with_stdin(input.as_bytes());
     assert!(out.status.success());
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);

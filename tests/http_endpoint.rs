@@ -257,7 +257,7 @@ async fn ask_answers_a_known_question_with_its_topic() {
     assert_eq!(title(data), topic.title);
     assert!(!shapes::is_ephemeral(data), "answers are public");
     assert_eq!(data["embeds"][0]["url"], faq.knowledge.article.url.as_str());
-        let ids = custom_ids(data);
+    let ids = custom_ids(data);
     // "Helpful" / "Not helpful", then the related topics.
     assert_eq!(
         ids[..2],

@@ -644,33 +644,20 @@ fn check_keywords(
     topics: &[CheckedTopic],
     vocab: &Vocabulary,
 ) {
-    let mut known: HashSet<String> = HashSet::new();
-    let mut add = |s: &str| {
-        for w in s.split(' ') {
-            known.insert(w.to_string());
-        }
-    };
-    vocab
+    let texts = vocab
         .concepts
         .iter()
         .flat_map(|g| &g.words)
-        .for_each(|w| add(w));
-    vocab
-        .unknown
-        .iter()
-        .flat_map(|g| &g.words)
-        .for_each(|w| add(w));
-    vocab.phrases.iter().for_each(|(p, _)| add(p));
-    vocab
-        .related
-        .iter()
-        .flat_map(|r| &r.names)
-        .for_each(|w| add(w));
-    vocab
-        .certifications
-        .iter()
-        .flat_map(|c| c.names.iter().chain(&c.issuers))
-        .for_each(|w| add(w));
+        .chain(vocab.unknown.iter().flat_map(|g| &g.words))
+        .chain(vocab.phrases.iter().map(|(p, _)| p))
+        .chain(vocab.related.iter().flat_map(|r| &r.names))
+        .chain(
+            vocab
+                .certifications
+                .iter()
+                .flat_map(|c| c.names.iter().chain(&c.issuers)),
+        );
+    let known: HashSet<&str> = texts.flat_map(|t| t.split(' ')).collect();
     let concept_ids: HashSet<&str> = vocab.concepts.iter().map(|g| g.id.as_str()).collect();
     let ids_by_topic: BTreeMap<&str, HashSet<String>> = topics
         .iter()
