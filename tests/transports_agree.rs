@@ -1,0 +1,54 @@
+//! The same interaction, delivered once through the gateway (the real bot
+//! against the fake Discord) and once to the HTTP endpoint (the real
+//! `serve-http`, signed), gets byte-for-byte the same reply.
+
+mod http_support;
+mod support;
+
+use serde_json::{json, Value};
+use support::{Session, TIMEOUT};
+
+const ALICE: u64 = 300_000_000_000_000_001;
+
+/// The reply the gateway bot sends for `d` (an INTERACTION_CREATE
+/// payload), as the JSON body of its callback.
+async fn through_gateway(s: &Session, id: u64, token: &str, d: Value) -> Value {
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    s.fake.wait_callback(id, token, TIMEOUT).await
+}
+
+#[tokio::test]
+async fn gateway_and_http_endpoint_reply_identically() {
+    let s = Session::start(&[]).await;
+    let server = http_support::Server::start();
+
+    let cases = [
+        s.fake.command(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "does pspo expire?"}]),
+            ALICE,
+        ),
+        s.fake.command(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "what is the weather tomorrow"}]),
+            ALICE,
+        ),
+        s.fake.command("compare", json!([]), ALICE),
+        s.fake.command(
+            "compare",
+            json!([{"name": "first", "type": 3, "value": "pspo"}, {"name": "second", "type": 3, "value": "pspo"}]),
+            ALICE,
+        ),
+        s.fake.command("contact", json!([]), ALICE),
+        s.fake.command("topics", json!([]), ALICE),
+        s.fake.command("help", json!([]), ALICE),
+        s.fake.button("topic:cspo-validity", ALICE, 1),
+        s.fake.button("feedback:cspo-validity:up", ALICE, 1),
+    ];
+    for (id, token, d) in cases {
+        let via_gateway = through_gateway(&s, id, &token, d.clone()).await;
+        let via_http = server.interact_ok(&d).await;
+        assert_eq!(via_gateway, via_http, "interaction {d}");
+        assert_eq!(via_http["type"], json!(4));
+    }
+}
