@@ -229,6 +229,19 @@ impl Matcher {
         let mut order: Vec<usize> = (0..best.scores.len()).collect();
         order.sort_by(|&a, &b| best.scores[b].total_cmp(&best.scores[a]));
         let top = order.first().map_or(0.0, |&t| best.scores[t]);
+        // A message with no question whose other sentence needs a missing
+        // fact ("the pass mark is 85%. Confirm it.") is declined, unless
+        // what remains is answered with confidence.
+        if !questions_speak && top < CONFIDENT_THRESHOLD {
+            if let Some(reason) = candidates.iter().find_map(|s| s.blocked_by.clone()) {
+                return Match {
+                    topic: None,
+                    confidence: 0.0,
+                    suggestions: Vec::new(),
+                    unknown: Some(reason),
+                };
+            }
+        }
         let suggestions: Vec<String> = order
             .iter()
             .skip(usize::from(top >= ANSWER_THRESHOLD))
@@ -371,14 +384,21 @@ impl Matcher {
                 *slot += idf * self.index.weight(c, t);
             }
         }
+        // The rest of the message can strengthen what the question itself
+        // points to, at most doubling it, but never make a topic out of
+        // nothing the question says.
+        let mut from_background = vec![0.0f32; n];
         for &(c, w) in background {
             if reading.concepts.iter().any(|(id, _)| *id == c) {
                 continue;
             }
             let idf = self.index.idf(c) * w;
-            for (t, slot) in raw.iter_mut().enumerate() {
+            for (t, slot) in from_background.iter_mut().enumerate() {
                 *slot += idf * self.index.weight(c, t);
             }
+        }
+        for (own, extra) in raw.iter_mut().zip(&from_background) {
+            *own += extra.min(*own);
         }
         let coverage = if norm > 0.0 {
             norm / (norm + UNRECOGNIZED_COST * reading.unrecognized as f32)
