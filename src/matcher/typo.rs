@@ -11,13 +11,16 @@
 //! and mean opposite things, so a word as close to one of them as to the
 //! other is left alone rather than guessed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::lexicon::WordId;
 
 pub struct Corrector {
     /// Word, or word with letters deleted -> the words it came from.
-    deletes: HashMap<Box<str>, Vec<WordId>>,
+    /// Keyed by a hash of the string (see [`deletion_keys`]): building the
+    /// table allocates no strings, and a collision only adds a candidate
+    /// that the edit distance then turns down.
+    deletes: HashMap<u64, Vec<WordId>>,
     /// Long words by first letter and length, for the two-edit typos the
     /// one-deletion table cannot find ("equivelant").
     long_words: HashMap<(char, usize), Vec<WordId>>,
@@ -49,7 +52,7 @@ fn max_edits(len: usize) -> usize {
 
 impl Corrector {
     pub fn new(words: &[String], entity_words: &[WordId], blocker_words: &[WordId]) -> Corrector {
-        let mut deletes: HashMap<Box<str>, Vec<WordId>> = HashMap::new();
+        let mut deletes: HashMap<u64, Vec<WordId>> = HashMap::new();
         let flags = |ids: &[WordId]| {
             let mut v = vec![false; words.len()];
             for &id in ids {
@@ -64,12 +67,8 @@ impl Corrector {
         let mut long_words: HashMap<(char, usize), Vec<WordId>> = HashMap::new();
         for (id, w) in words.iter().enumerate() {
             let len = w.chars().count();
-            // One deletion on the vocabulary's side keeps the table small
-            // and quick to build; the token's side may delete up to its own
-            // limit, which still finds two insertions, an insertion plus a
-            // substitution, or a swap. Only two letters missing from a long
-            // word go unfound, which is rare.
-            let edits = 1;
+            // One deletion on each side finds every single edit and a swap;
+            // the long-word look-up finds the two-edit typos.
             if len < MIN_TARGET || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
@@ -81,8 +80,8 @@ impl Corrector {
                         .push(id as WordId);
                 }
             }
-            for d in deletions(w, edits) {
-                let ids = deletes.entry(d.into_boxed_str()).or_default();
+            for key in deletion_keys(w) {
+                let ids = deletes.entry(key).or_default();
                 if !ids.contains(&(id as WordId)) {
                     ids.push(id as WordId);
                 }
@@ -114,10 +113,8 @@ impl Corrector {
         // One deletion on this side too: with the table's one deletion it
         // finds every single edit and a swap; the look-up of long words
         // below finds the two-edit typos.
-        let deleted = deletions(token, 1);
-        let from_table: Vec<WordId> = deleted
-            .iter()
-            .filter_map(|d| self.deletes.get(d.as_str()))
+        let from_table: Vec<WordId> = deletion_keys(token)
+            .filter_map(|key| self.deletes.get(&key))
             .flatten()
             .copied()
             .collect();
@@ -212,7 +209,7 @@ impl Corrector {
     /// exactly one word fits: short words collide too easily otherwise.
     fn complete_short(&self, token: &str) -> Option<WordId> {
         let first = token.chars().next()?;
-        let ids = self.deletes.get(token)?;
+        let ids = self.deletes.get(&hash_parts(token, ""))?;
         let mut fits = ids.iter().copied().filter(|&id| {
             let w = &self.words[id as usize];
             w.chars().count() == 4 && w.starts_with(first) && !self.blocker[id as usize]
@@ -222,29 +219,23 @@ impl Corrector {
     }
 }
 
-/// `word` and every string made from it by deleting up to `max` characters.
-fn deletions(word: &str, max: usize) -> Vec<String> {
-    let mut out: HashSet<String> = HashSet::new();
-    out.insert(word.to_string());
-    let mut frontier = vec![word.to_string()];
-    for _ in 0..max {
-        let mut next = Vec::new();
-        for w in &frontier {
-            if w.chars().count() <= 1 {
-                continue;
-            }
-            for (i, c) in w.char_indices() {
-                let mut d = String::with_capacity(w.len());
-                d.push_str(&w[..i]);
-                d.push_str(&w[i + c.len_utf8()..]);
-                if out.insert(d.clone()) {
-                    next.push(d);
-                }
-            }
-        }
-        frontier = next;
+/// Hash keys of `word` itself and of every string made from it by
+/// deleting one character, without building those strings.
+fn deletion_keys(word: &str) -> impl Iterator<Item = u64> + '_ {
+    std::iter::once(hash_parts(word, "")).chain(
+        word.char_indices()
+            .map(move |(i, c)| hash_parts(&word[..i], &word[i + c.len_utf8()..])),
+    )
+}
+
+/// FNV-1a over the bytes of `a` then `b`: the hash of their concatenation.
+fn hash_parts(a: &str, b: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in a.bytes().chain(b.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    out.into_iter().collect()
+    hash
 }
 
 #[cfg(test)]
