@@ -4,7 +4,6 @@ use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -12,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{DiscordConfig, LogFormat};
 use crate::discord::gateway;
+use crate::ops::{reload, Operations};
 use crate::{batch, config, console, http, Faq};
 
 #[derive(Debug, Parser)]
@@ -234,9 +234,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn run_bot(knowledge: &std::path::Path) -> anyhow::Result<ExitCode> {
     init_logging()?;
     let config = DiscordConfig::from_env()?;
-    let faq = Arc::new(load(knowledge)?);
+    let ops = Operations::from_env()?;
+    let faq = reload::shared(load(knowledge)?);
     let runtime = runtime()?;
-    let result = runtime.block_on(gateway::run(config, faq));
+    let result = runtime.block_on(gateway::run(config, faq, ops, knowledge));
     // Whatever is still running (a slow request, a closing socket) must
     // not hold the exit.
     runtime.shutdown_timeout(Duration::from_millis(500));
@@ -277,15 +278,9 @@ fn console_mode(
     if notice {
         eprintln!("DISCORD_TOKEN is not set, so this is the local console. To connect to Discord, set DISCORD_TOKEN (see .env.example) and run again.");
     }
-    let unanswered = match config::unanswered_log() {
-        Some(path) => Some(crate::ops::jsonl::JsonlLog::new(
-            path,
-            config::log_max_bytes()?,
-        )),
-        None => None,
-    };
+    let ops = Operations::from_env()?;
     let stdin = io::stdin();
-    console::run(&faq, unanswered.as_ref(), &mut stdin.lock(), out)?;
+    console::run(&faq, ops.unanswered.as_ref(), &mut stdin.lock(), out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -293,9 +288,10 @@ fn console_mode(
 fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
     // Settings first: a missing key should stop us before anything else.
     let settings = config::HttpConfig::from_env(addr)?;
+    let ops = Operations::from_env()?;
     // Dropped last, after the runtime, so every line is written.
     let _logs = init_http_logging()?;
-    let faq = Arc::new(load(dir)?);
+    let faq = reload::shared(load(dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -307,10 +303,18 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
         let bound = listener.local_addr().context("reading the bound address")?;
         let shutdown = http::server::shutdown_signal().context("installing the signal handlers")?;
         tracing::info!(
-            topics = faq.knowledge.topics.len(),
+            topics = faq.load().knowledge.topics.len(),
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
         );
-        let state = http::server::AppState::new(faq, settings.public_key);
+        // This endpoint cannot register commands (that takes the bot's
+        // token), so a reload that changes them says what to run.
+        let on_reload: reload::OnReload = Box::new(|old, new| {
+            if reload::commands_changed(old, new) {
+                tracing::warn!("the commands changed with the knowledge; run `cspo-pspo-bot register` so Discord shows them");
+            }
+        });
+        let _reloads = reload::spawn(dir.to_path_buf(), faq.clone(), Some(on_reload));
+        let state = http::server::AppState::new(faq, ops, settings.public_key);
         http::server::serve(listener, state, shutdown)
             .await
             .context("serving HTTP")?;

@@ -98,6 +98,40 @@ pub fn log_max_bytes() -> Result<u64, ConfigError> {
     }
 }
 
+/// The per-user rate limit on interactions, as (burst, refill period):
+/// `RATE_LIMIT_BURST` requests at once (default 8; 0 turns the limit off),
+/// then one more every `RATE_LIMIT_REFILL_SECONDS` (default 2).
+pub fn rate_limit() -> Result<Option<(u32, Duration)>, ConfigError> {
+    rate_limit_from(var)
+}
+
+fn rate_limit_from(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Option<(u32, Duration)>, ConfigError> {
+    let burst = match lookup("RATE_LIMIT_BURST") {
+        None => crate::ops::ratelimit::DEFAULT_BURST,
+        Some(v) => v.parse::<u32>().map_err(|_| ConfigError::Invalid {
+            name: "RATE_LIMIT_BURST",
+            value: v,
+            expected: "a whole number of requests (0 turns the limit off)",
+        })?,
+    };
+    let refill = match lookup("RATE_LIMIT_REFILL_SECONDS") {
+        None => crate::ops::ratelimit::DEFAULT_REFILL,
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+            .map(Duration::from_secs_f64)
+            .ok_or(ConfigError::Invalid {
+                name: "RATE_LIMIT_REFILL_SECONDS",
+                value: v,
+                expected: "a number of seconds above 0, such as 2 or 0.5",
+            })?,
+    };
+    Ok((burst > 0).then_some((burst, refill)))
+}
+
 fn log_path(name: &str, default: &str) -> Option<PathBuf> {
     match var(name) {
         Some(v) if v.eq_ignore_ascii_case("off") => None,
@@ -526,6 +560,36 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn the_rate_limit_has_defaults_can_be_tuned_and_turned_off() {
+        let limit = |vars: &[(&str, &str)]| {
+            rate_limit_from(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        assert_eq!(limit(&[]), Ok(Some((8, Duration::from_secs(2)))));
+        assert_eq!(
+            limit(&[
+                ("RATE_LIMIT_BURST", "3"),
+                ("RATE_LIMIT_REFILL_SECONDS", "0.5")
+            ]),
+            Ok(Some((3, Duration::from_millis(500))))
+        );
+        assert_eq!(limit(&[("RATE_LIMIT_BURST", "0")]), Ok(None));
+        for (name, value) in [
+            ("RATE_LIMIT_BURST", "-1"),
+            ("RATE_LIMIT_REFILL_SECONDS", "0"),
+            ("RATE_LIMIT_REFILL_SECONDS", "soon"),
+        ] {
+            assert!(
+                matches!(limit(&[(name, value)]), Err(ConfigError::Invalid { name: n, .. }) if n == name),
+                "{name}={value}"
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,11 @@ use http_support::{faq, fixtures, now, Keys};
 #[tokio::test]
 async fn serve_answers_and_stops_when_told() {
     let keys = Keys::generate();
-    let state = AppState::new(Arc::new(faq()), keys.verifying_key());
+    let state = AppState::new(
+        cspo_pspo_bot::ops::reload::shared(faq()),
+        cspo_pspo_bot::ops::Operations::default(),
+        keys.verifying_key(),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("binds");
@@ -40,7 +44,7 @@ async fn serve_answers_and_stops_when_told() {
     assert_eq!(response.status(), 200);
     assert!(state
         .metrics
-        .render()
+        .render(0)
         .contains(r#"interactions_total{type="ping",command="none"} 1"#));
 
     let _ = stop.send(());

@@ -22,6 +22,7 @@ async fn gateway_and_http_endpoint_reply_identically() {
     let s = Session::start(&[]).await;
     let server = http_support::Server::start();
 
+    // Each from someone else, so no case meets the per-user rate limit.
     let cases = [
         s.fake.command(
             "ask",
@@ -31,19 +32,19 @@ async fn gateway_and_http_endpoint_reply_identically() {
         s.fake.command(
             "ask",
             json!([{"name": "question", "type": 3, "value": "what is the weather tomorrow"}]),
-            ALICE,
+            ALICE + 1,
         ),
-        s.fake.command("compare", json!([]), ALICE),
+        s.fake.command("compare", json!([]), ALICE + 2),
         s.fake.command(
             "compare",
             json!([{"name": "first", "type": 3, "value": "pspo"}, {"name": "second", "type": 3, "value": "pspo"}]),
-            ALICE,
+            ALICE + 3,
         ),
-        s.fake.command("contact", json!([]), ALICE),
-        s.fake.command("topics", json!([]), ALICE),
-        s.fake.command("help", json!([]), ALICE),
-        s.fake.button("topic:cspo-validity", ALICE, 1),
-        s.fake.button("feedback:cspo-validity:up", ALICE, 1),
+        s.fake.command("contact", json!([]), ALICE + 4),
+        s.fake.command("topics", json!([]), ALICE + 5),
+        s.fake.command("help", json!([]), ALICE + 6),
+        s.fake.button("topic:cspo-validity", ALICE + 7, 1),
+        s.fake.button("feedback:cspo-validity:up", ALICE + 8, 1),
     ];
     for (id, token, d) in cases {
         let via_gateway = through_gateway(&s, id, &token, d.clone()).await;

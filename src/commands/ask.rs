@@ -1,6 +1,6 @@
 //! `/ask question:` — answers a question in plain words.
 
-use super::{answer, choices, Args, Choice, CommandSpec, OptionSpec, SlashCommand};
+use super::{answer, choices, Args, Asked, Choice, CommandSpec, OptionSpec, Outcome, SlashCommand};
 use crate::limits;
 use crate::reply::Reply;
 use crate::Faq;
@@ -31,6 +31,10 @@ impl SlashCommand for Ask {
     }
 
     fn run(&self, faq: &Faq, args: &Args) -> Reply {
+        self.outcome(faq, args).reply
+    }
+
+    fn outcome(&self, faq: &Faq, args: &Args) -> Outcome {
         let question = args.get("question").unwrap_or("").trim();
         if question.is_empty() {
             return Reply::card(
@@ -38,9 +42,17 @@ impl SlashCommand for Ask {
                 "Type a question after `/ask`, for example `/ask does PSPO expire?`.",
             )
             .ephemeral()
-            .within_limits();
+            .within_limits()
+            .into();
         }
-        answer::for_match(faq, &faq.find(question))
+        let found = faq.find(question);
+        Outcome {
+            reply: answer::for_match(faq, &found),
+            asked: Some(Asked {
+                question: question.to_string(),
+                found,
+            }),
+        }
     }
 
     /// Suggests known questions that fit what has been typed so far; the

@@ -12,6 +12,7 @@ mod topics;
 
 pub use answer::{component, for_match, topic_reply, TOPIC_PREFIX};
 
+use crate::matcher::Match;
 use crate::reply::Reply;
 use crate::Faq;
 
@@ -73,12 +74,39 @@ impl Args {
     }
 }
 
+/// What running a command led to: the reply, and, when it was asked a
+/// question, what the matcher made of it. Transports log and count from
+/// this, so a question is matched once however many things want to know.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub reply: Reply,
+    pub asked: Option<Asked>,
+}
+
+/// A question put to the matcher, and its match.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    pub question: String,
+    pub found: Match,
+}
+
+impl From<Reply> for Outcome {
+    fn from(reply: Reply) -> Outcome {
+        Outcome { reply, asked: None }
+    }
+}
+
 pub trait SlashCommand: Sync {
     fn name(&self) -> &'static str;
     /// The definition; it may depend on the knowledge (the certifications
     /// offered as choices come from it).
     fn spec(&self, faq: &Faq) -> CommandSpec;
     fn run(&self, faq: &Faq, args: &Args) -> Reply;
+    /// The reply with what led to it. Commands that match a question
+    /// override this (and build `run` on it); the others need not.
+    fn outcome(&self, faq: &Faq, args: &Args) -> Outcome {
+        self.run(faq, args).into()
+    }
     /// Choices for the option being typed.
     fn autocomplete(&self, _faq: &Faq, _option: &str, _typed: &str) -> Vec<Choice> {
         Vec::new()

@@ -7,6 +7,7 @@
 //! what to answer; this module only does the I/O and the logging.
 
 use std::num::NonZeroU64;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -23,6 +24,8 @@ use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswer
 use super::{interactions, register, render};
 use crate::config::{DiscordConfig, Shards};
 use crate::matcher::UNPROMPTED_THRESHOLD;
+use crate::ops::reload::{self, SharedFaq};
+use crate::ops::{unanswered, Operations, Place, Transport};
 use crate::reply::{Reply, COLOR_NOTICE};
 use crate::Faq;
 
@@ -126,16 +129,25 @@ pub async fn register_only(
 }
 
 /// Connects, serves until SIGINT or SIGTERM, then closes every shard.
-pub async fn run(config: DiscordConfig, faq: Arc<Faq>) -> Result<(), RunError> {
+/// Meanwhile the knowledge in `dir` is reloaded whenever it changes (see
+/// [`reload`]), and the commands registered again when a reload changes
+/// them.
+pub async fn run(
+    config: DiscordConfig,
+    faq: SharedFaq,
+    ops: Operations,
+    dir: &Path,
+) -> Result<(), RunError> {
     // Listen first, so a signal during start-up is a clean exit too.
     let mut stop = Stop::listen().map_err(RunError::Signals)?;
     let mut client = tokio::select! {
-        client = connect(&config, faq) => client?,
+        client = connect(&config, faq.clone(), ops) => client?,
         signal = stop.recv() => {
             info!(signal, "stopped before connecting");
             return Ok(());
         }
     };
+    let _reloads = watch_knowledge(&config, dir, faq, Arc::clone(&client.http));
     let manager = Arc::clone(&client.shard_manager);
     let shards = config.shards;
     let serve = async move {
@@ -161,6 +173,48 @@ pub async fn run(config: DiscordConfig, faq: Arc<Faq>) -> Result<(), RunError> {
     }
 }
 
+/// Starts reloading the knowledge on change. The process that registers
+/// the commands registers them again when a reload changes them (a new
+/// certification among `/compare`'s choices, say). Dropping the returned
+/// guard stops it.
+fn watch_knowledge(
+    config: &DiscordConfig,
+    dir: &Path,
+    faq: SharedFaq,
+    http: Arc<Http>,
+) -> reload::Watching {
+    let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let on_reload: reload::OnReload = Box::new(move |old, new| {
+        if reload::commands_changed(old, new) {
+            let _ = changed_tx.send(());
+        }
+    });
+    let watching = reload::spawn(dir.to_path_buf(), faq.clone(), Some(on_reload));
+    if registers(config) {
+        let guild = config.guild_id.map(GuildId::from);
+        watching.also(tokio::spawn(async move {
+            while changed.recv().await.is_some() {
+                let current = faq.load_full();
+                match register::set_commands(&http, &current, guild).await {
+                    Ok(count) => info!(count, "the commands changed with the knowledge; registered them again"),
+                    Err(e) => warn!(error = %e, "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"),
+                }
+            }
+        }))
+    } else {
+        watching
+    }
+}
+
+/// Whether this process registers the commands: only the one that runs
+/// shard 0, so a deployment of many processes does it once.
+fn registers(config: &DiscordConfig) -> bool {
+    match config.shards {
+        Shards::Auto => true,
+        Shards::Range { first, .. } => first == 0,
+    }
+}
+
 async fn shut_down(manager: &ShardManager) {
     if tokio::time::timeout(SHUTDOWN_GRACE, manager.shutdown_all())
         .await
@@ -173,20 +227,21 @@ async fn shut_down(manager: &ShardManager) {
 /// Checks the token (a clear error now beats a gateway close later) and
 /// learns the bot's own id before any event can arrive, then builds the
 /// client.
-async fn connect(config: &DiscordConfig, faq: Arc<Faq>) -> Result<Client, RunError> {
+async fn connect(
+    config: &DiscordConfig,
+    faq: SharedFaq,
+    ops: Operations,
+) -> Result<Client, RunError> {
     let http = http(config);
     let me = http.get_current_user().await?;
     debug!(bot = %me.name, id = %me.id, "token accepted");
-    let registers = match config.shards {
-        Shards::Auto => true,
-        Shards::Range { first, .. } => first == 0,
-    };
     let handler = Handler {
         faq,
+        ops,
         me: me.id.get(),
         answer_channels: config.answer_channels.iter().map(|c| c.get()).collect(),
         guild: config.guild_id.map(GuildId::from),
-        registers,
+        registers: registers(config),
         registered: AtomicBool::new(false),
         calm: Mutex::new(Calm {
             cooldowns: Cooldowns::new(config.cooldown),
@@ -243,7 +298,10 @@ struct Calm {
 }
 
 struct Handler {
-    faq: Arc<Faq>,
+    /// The current knowledge; each event loads it once and keeps that
+    /// version to the end, whatever a reload does meanwhile.
+    faq: SharedFaq,
+    ops: Operations,
     me: u64,
     answer_channels: Vec<u64>,
     guild: Option<GuildId>,
@@ -269,7 +327,8 @@ impl EventHandler for Handler {
             if ready.guilds.len() == 1 { "" } else { "s" },
         );
         if self.registers && shard == 0 && !self.registered.swap(true, Ordering::SeqCst) {
-            match register::set_commands(&ctx.http, &self.faq, self.guild).await {
+            let faq = self.faq.load_full();
+            match register::set_commands(&ctx.http, &faq, self.guild).await {
                 Ok(count) => match self.guild {
                     Some(g) => {
                         info!(count, guild = %g, "registered the slash commands in the guild")
@@ -287,31 +346,56 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let started = Instant::now();
-        let summary = interactions::summarize(&self.faq, &interaction);
+        let faq = self.faq.load_full();
+        let handled = match &interaction {
+            Interaction::Component(c) if messages::delete_owner(&c.data.custom_id).is_some() => {
+                None
+            }
+            _ => Some(interactions::handle(
+                &faq,
+                &self.ops,
+                Transport::Slash,
+                &interaction,
+            )),
+        };
         let span = info_span!(
             "interaction",
             id = %interaction.id(),
-            kind = summary.kind.as_str(),
-            command = %summary.name,
+            kind = interactions::Kind::of(&interaction).as_str(),
+            command = Empty,
             topic = Empty,
             confidence = Empty,
+            feedback = Empty,
             latency_ms = Empty,
         );
-        if let Some(topic) = &summary.topic {
-            span.record("topic", topic.as_str());
-        }
-        if let Some(confidence) = summary.confidence {
-            span.record("confidence", rounded(confidence));
+        if let Some(summary) = handled.as_ref().map(|h| &h.summary) {
+            span.record("command", summary.name.as_str());
+            if let Some(topic) = summary.topic() {
+                span.record("topic", topic);
+            }
+            if let Some(confidence) = summary.confidence {
+                span.record("confidence", rounded(confidence));
+            }
+            if let Some((_, vote)) = &summary.feedback {
+                span.record("feedback", vote.as_str());
+            }
         }
         async {
-            let result = match &interaction {
-                Interaction::Component(c) => match messages::delete_owner(&c.data.custom_id) {
-                    Some(owner) => self.delete_clicked(&ctx, c, owner).await,
-                    None => answer(&ctx, &interaction, &self.faq).await,
-                },
-                _ => answer(&ctx, &interaction, &self.faq).await,
+            let (result, done) = match (handled, &interaction) {
+                (Some(handled), _) => {
+                    let done = match handled.summary.slowed {
+                        Some(_) => "asked to slow down",
+                        None => "answered",
+                    };
+                    (send(&ctx, &interaction, handled.response).await, done)
+                }
+                (None, Interaction::Component(c)) => {
+                    let owner = messages::delete_owner(&c.data.custom_id).unwrap_or_default();
+                    (self.delete_clicked(&ctx, c, owner).await, "answered")
+                }
+                (None, _) => (Ok(()), "ignored"),
             };
-            finish(&Span::current(), started, result.err(), "answered");
+            finish(&Span::current(), started, result.err(), done);
         }
         .instrument(span.clone())
         .await;
@@ -348,15 +432,19 @@ impl EventHandler for Handler {
             outcome = Empty,
             latency_ms = Empty,
         );
-        self.answer_message(&ctx, &msg, &question, direct, started)
+        let faq = self.faq.load_full();
+        self.answer_message(&ctx, &faq, &msg, &question, direct, started)
             .instrument(span)
             .await;
     }
 }
 
-/// Sends [`interactions::respond`]'s answer.
-async fn answer(ctx: &Context, interaction: &Interaction, faq: &Faq) -> serenity::Result<()> {
-    let response = interactions::respond(faq, interaction);
+/// Sends the response [`interactions::handle`] built.
+async fn send(
+    ctx: &Context,
+    interaction: &Interaction,
+    response: CreateInteractionResponse,
+) -> serenity::Result<()> {
     match interaction {
         Interaction::Command(c) | Interaction::Autocomplete(c) => {
             c.create_response(&ctx.http, response).await
@@ -401,13 +489,14 @@ impl Handler {
     async fn answer_message(
         &self,
         ctx: &Context,
+        faq: &Faq,
         msg: &Message,
         question: &str,
         direct: bool,
         started: Instant,
     ) {
         let span = Span::current();
-        let found = (!question.is_empty()).then(|| self.faq.find(question));
+        let found = (!question.is_empty()).then(|| faq.find(question));
         if let Some(found) = &found {
             if let Some(topic) = &found.topic {
                 span.record("topic", topic.as_str());
@@ -418,11 +507,14 @@ impl Handler {
             .as_ref()
             .is_some_and(|f| f.topic.is_some() && f.confidence >= UNPROMPTED_THRESHOLD);
         if !direct && !sure {
-            // Ordinary chatter in an answer channel: stay out of it.
+            // Ordinary chatter in an answer channel: stay out of it, and
+            // out of the unanswered log, which is for questions put to
+            // the bot.
             span.record("outcome", "silent");
             debug!("not sure enough to answer unasked");
             return;
         }
+
         let topic = found.as_ref().and_then(|f| f.topic.clone());
         let now = Instant::now();
         let plan = {
@@ -450,7 +542,7 @@ impl Handler {
             Plan::Point(earlier) => {
                 let title = topic
                     .as_deref()
-                    .and_then(|t| self.faq.topic(t))
+                    .and_then(|t| faq.topic(t))
                     .map_or("that", |t| t.title.as_str());
                 let link = earlier.map(|m| {
                     messages::jump_link(msg.guild_id.map(GuildId::get), msg.channel_id.get(), m)
@@ -463,12 +555,25 @@ impl Handler {
             Plan::Answer => match &found {
                 None => (messages::nudge(), "nudged"),
                 Some(found) if found.topic.is_some() => {
-                    (crate::commands::for_match(&self.faq, found), "answered")
+                    (crate::commands::for_match(faq, found), "answered")
                 }
-                Some(found) => (crate::commands::for_match(&self.faq, found), "did not know"),
+                Some(found) => (crate::commands::for_match(faq, found), "did not know"),
             },
         };
         span.record("outcome", outcome);
+        if let Some(found) = &found {
+            let place = Place {
+                guild_id: msg.guild_id.map(GuildId::get),
+                channel_id: Some(msg.channel_id.get()),
+            };
+            unanswered::record(
+                self.ops.unanswered.as_ref(),
+                question,
+                found,
+                Transport::Message,
+                place,
+            );
+        }
         let fresh = matches!(plan, Plan::Answer);
         let sent = self.reply_to(ctx, msg, reply).await;
         if let (true, Some(t)) = (fresh, &topic) {

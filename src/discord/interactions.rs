@@ -1,6 +1,9 @@
 //! Answers a Discord interaction with the core's commands. The gateway
-//! bot and the HTTP endpoint both call [`respond`], so the same interaction
-//! gets the same reply, to the byte, whichever way it arrived.
+//! bot and the HTTP endpoint both call [`handle`], so the same interaction
+//! gets the same reply, to the byte, is logged the same way and counts
+//! against the same rate limit, whichever way it arrived.
+
+use std::time::{Duration, Instant};
 
 use serenity::all::{
     AutocompleteChoice, CommandDataOptionValue, CommandInteraction, ComponentInteraction,
@@ -9,7 +12,9 @@ use serenity::all::{
 };
 
 use super::render;
-use crate::commands::{self, Args};
+use crate::commands::{self, Args, Outcome};
+use crate::ops::feedback::{self, Vote};
+use crate::ops::{unanswered, Operations, Place, Transport};
 use crate::reply::{Reply, COLOR_NOTICE};
 use crate::Faq;
 
@@ -45,14 +50,122 @@ impl Kind {
     }
 }
 
-/// The response to an interaction.
-pub fn respond(faq: &Faq, interaction: &Interaction) -> CreateInteractionResponse {
-    match interaction {
+/// What an interaction led to: the response to send, and what it was
+/// about for logs and metrics.
+pub struct Handled {
+    pub response: CreateInteractionResponse,
+    pub summary: Summary,
+}
+
+/// Answers an interaction: checks the person's rate limit, runs the
+/// command or click, and writes what maintainers need to the logs in
+/// `ops` (a question answered unsure, a feedback click). `transport` says
+/// how it arrived, for those logs.
+pub fn handle(
+    faq: &Faq,
+    ops: &Operations,
+    transport: Transport,
+    interaction: &Interaction,
+) -> Handled {
+    let mut summary = Summary::of(interaction);
+    if let Some(wait) = throttled(ops, interaction) {
+        summary.slowed = Some(wait);
+        return Handled {
+            response: message(&slow_down(wait)),
+            summary,
+        };
+    }
+    let place = place(interaction);
+    let response = match interaction {
         Interaction::Ping(_) => CreateInteractionResponse::Pong,
-        Interaction::Command(command) => message(&run_command(faq, command)),
+        Interaction::Command(command) => {
+            let outcome = run_command(faq, command);
+            if let Some(asked) = &outcome.asked {
+                unanswered::record(
+                    ops.unanswered.as_ref(),
+                    &asked.question,
+                    &asked.found,
+                    transport,
+                    place,
+                );
+                summary.confidence = Some(asked.found.confidence);
+                summary.answer = Some(shown(faq, asked.found.topic.as_deref()));
+            }
+            message(&outcome.reply)
+        }
         Interaction::Autocomplete(command) => autocomplete(faq, command),
-        Interaction::Component(component) => message(&run_component(faq, component)),
+        Interaction::Component(component) => {
+            let target = component_target(component);
+            if let Some((topic, vote)) = feedback::parse(target) {
+                // Only topics the bot knows: the log and the metric labels
+                // never take a name from a request.
+                if faq.topic(topic).is_some() {
+                    feedback::record(ops.feedback.as_ref(), topic, vote, transport, place);
+                    summary.feedback = Some((topic.to_string(), vote));
+                }
+            } else if let Some(id) = target.strip_prefix(commands::TOPIC_PREFIX) {
+                summary.answer = Some(shown(faq, Some(id)));
+            }
+            message(&run_component(faq, component))
+        }
         _ => message(&notice("I can't handle that kind of interaction.")),
+    };
+    Handled { response, summary }
+}
+
+/// The response alone, with no logs and no rate limit.
+pub fn respond(faq: &Faq, interaction: &Interaction) -> CreateInteractionResponse {
+    handle(faq, &Operations::default(), Transport::Http, interaction).response
+}
+
+/// Where an interaction happened: its guild and channel, never its user.
+pub fn place(interaction: &Interaction) -> Place {
+    let (guild, channel) = match interaction {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => (c.guild_id, Some(c.channel_id)),
+        Interaction::Component(c) => (c.guild_id, Some(c.channel_id)),
+        Interaction::Modal(m) => (m.guild_id, Some(m.channel_id)),
+        _ => (None, None),
+    };
+    Place {
+        guild_id: guild.map(|g| g.get()),
+        channel_id: channel.map(|c| c.get()),
+    }
+}
+
+/// How long the person behind `interaction` must wait, if they are over
+/// the rate limit. Commands and clicks count; autocomplete does not, since
+/// Discord sends it on every keystroke and it has no way to say "wait".
+fn throttled(ops: &Operations, interaction: &Interaction) -> Option<Duration> {
+    let limit = ops.rate_limit.as_ref()?;
+    let user = match interaction {
+        Interaction::Command(c) => c.user.id,
+        Interaction::Component(c) => c.user.id,
+        Interaction::Modal(m) => m.user.id,
+        _ => return None,
+    };
+    limit.check(user.get(), Instant::now()).err()
+}
+
+/// The private note for someone over the rate limit.
+fn slow_down(wait: Duration) -> Reply {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut reply = Reply::card(
+        "One moment",
+        &format!(
+            "You're asking faster than I can keep up with in a busy server. Try again in {} second{}.",
+            seconds.max(1),
+            if seconds > 1 { "s" } else { "" }
+        ),
+    )
+    .ephemeral();
+    reply.color = Some(COLOR_NOTICE);
+    reply.within_limits()
+}
+
+fn shown(faq: &Faq, topic: Option<&str>) -> Shown {
+    match topic.filter(|id| faq.topic(id).is_some()) {
+        Some(id) => Shown::Topic(id.to_string()),
+        None => Shown::Nothing,
     }
 }
 
@@ -78,10 +191,10 @@ pub fn args(command: &CommandInteraction) -> Args {
     )
 }
 
-fn run_command(faq: &Faq, command: &CommandInteraction) -> Reply {
+fn run_command(faq: &Faq, command: &CommandInteraction) -> Outcome {
     match commands::find(&command.data.name) {
-        Some(cmd) => cmd.run(faq, &args(command)),
-        None => notice("That command is no longer available. Try `/help`."),
+        Some(cmd) => cmd.outcome(faq, &args(command)),
+        None => notice("That command is no longer available. Try `/help`.").into(),
     }
 }
 
@@ -129,46 +242,57 @@ fn notice(text: &str) -> Reply {
     reply.within_limits()
 }
 
-/// What an interaction asked and what it led to, for logs: the command or
-/// button, and for a question, the topic found and how sure the matcher was.
+/// What an interaction asked and what it led to, for logs and metrics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub kind: Kind,
     /// The command's name, or the button's or menu choice's id.
     pub name: String,
-    pub topic: Option<String>,
+    /// For a question or a topic button: what was shown.
+    pub answer: Option<Shown>,
+    /// For a question: how sure the matcher was.
     pub confidence: Option<f32>,
+    /// A "Helpful" / "Not helpful" click on a topic the bot knows.
+    pub feedback: Option<(String, Vote)>,
+    /// Set when the person was asked to wait instead: for how long.
+    pub slowed: Option<Duration>,
 }
 
-/// Describes an interaction without answering it.
-pub fn summarize(faq: &Faq, interaction: &Interaction) -> Summary {
-    let kind = Kind::of(interaction);
-    let (name, topic, confidence) = match interaction {
-        Interaction::Command(command) => {
-            let name = command.data.name.clone();
-            match args(command).get("question").filter(|_| name == "ask") {
-                Some(question) => {
-                    let found = faq.find(question);
-                    (name, found.topic, Some(found.confidence))
-                }
-                None => (name, None, None),
-            }
+/// The answer to a question or a topic button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    Topic(String),
+    /// The bot had no topic to show.
+    Nothing,
+}
+
+impl Summary {
+    fn of(interaction: &Interaction) -> Summary {
+        let name = match interaction {
+            Interaction::Command(c) | Interaction::Autocomplete(c) => c.data.name.clone(),
+            Interaction::Component(c) => component_target(c).to_string(),
+            _ => String::new(),
+        };
+        Summary {
+            kind: Kind::of(interaction),
+            name,
+            answer: None,
+            confidence: None,
+            feedback: None,
+            slowed: None,
         }
-        Interaction::Autocomplete(command) => (command.data.name.clone(), None, None),
-        Interaction::Component(component) => {
-            let target = component_target(component);
-            let topic = target
-                .strip_prefix(commands::TOPIC_PREFIX)
-                .filter(|id| faq.topic(id).is_some())
-                .map(str::to_string);
-            (target.to_string(), topic, None)
+    }
+
+    /// The command's name, for commands and their autocomplete.
+    pub fn command(&self) -> Option<&str> {
+        matches!(self.kind, Kind::Command | Kind::Autocomplete).then_some(self.name.as_str())
+    }
+
+    /// The topic shown, if any.
+    pub fn topic(&self) -> Option<&str> {
+        match &self.answer {
+            Some(Shown::Topic(t)) => Some(t),
+            _ => None,
         }
-        _ => (String::new(), None, None),
-    };
-    Summary {
-        kind,
-        name,
-        topic,
-        confidence,
     }
 }

@@ -1,22 +1,30 @@
 //! Counters and a latency histogram for `/metrics`, in Prometheus' text
 //! format.
 //!
-//! Every series is a plain atomic counter whose labels were fixed at
-//! start-up (the interaction kinds, the command names, the knowledge's
-//! topics), so recording costs one relaxed increment, never a lock or an
-//! allocation, and a label can never come from user input: an unknown
-//! command is counted as `unknown`, not under the name someone sent.
+//! Every series is a plain atomic counter, so recording costs one relaxed
+//! increment. A label never comes from user input: the interaction kinds
+//! and command names are fixed at start-up (an unknown command is counted
+//! as `unknown`, not under the name someone sent), and topic labels come
+//! from the knowledge. Topics can arrive with a reload, so their series
+//! sit behind a read-write lock that is only written when a topic is seen
+//! for the first time.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use super::verify::VerifyError;
 use crate::commands;
 use crate::discord::interactions::Kind;
+use crate::ops::feedback::Vote;
 
 /// Prefix of every metric name.
 const NS: &str = "cspo_pspo_bot";
+
+/// Most topic series kept; a backstop, since topics only come from the
+/// knowledge.
+const MAX_TOPIC_SERIES: usize = 1000;
 
 /// Upper bounds of the latency buckets, in seconds. A verified `/ask`
 /// takes well under a millisecond, so the fine buckets are at the bottom.
@@ -58,9 +66,12 @@ pub struct Metrics {
     commands: Vec<&'static str>,
     /// Indexed by kind, then command label.
     interactions: Vec<AtomicU64>,
-    topics: Vec<String>,
-    answers: Vec<AtomicU64>,
+    /// Answers shown, by topic.
+    answers: Labelled<String>,
+    /// Feedback clicks, by topic and vote.
+    feedback: Labelled<(String, Vote)>,
     unanswered: AtomicU64,
+    rate_limited: AtomicU64,
     signature_failures: [AtomicU64; VerifyError::ALL.len()],
     rejections: [AtomicU64; Rejection::ALL.len()],
     latency: Histogram,
@@ -75,13 +86,18 @@ impl Metrics {
     {
         let mut commands: Vec<&'static str> = commands::ALL.iter().map(|c| c.name()).collect();
         commands.extend(["none", "unknown"]);
-        let topics: Vec<String> = topic_ids.into_iter().map(Into::into).collect();
+        let answers = Labelled::default();
+        for id in topic_ids {
+            let id: String = id.into();
+            answers.inc_by(&id, 0);
+        }
         Metrics {
             interactions: counters(KINDS.len() * commands.len()),
             commands,
-            answers: counters(topics.len()),
-            topics,
+            answers,
+            feedback: Labelled::default(),
             unanswered: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
             signature_failures: Default::default(),
             rejections: Default::default(),
             latency: Histogram::default(),
@@ -108,12 +124,22 @@ impl Metrics {
         inc(&self.interactions[k * self.commands.len() + c]);
     }
 
-    /// A topic was shown: asked for, or opened with a button or menu.
+    /// A topic of the loaded knowledge was shown: asked for, or opened
+    /// with a button or menu.
     pub fn answer(&self, topic: &str) {
-        match self.topics.iter().position(|t| t == topic) {
-            Some(i) => inc(&self.answers[i]),
-            None => self.unanswered(),
+        if !self.answers.inc_by(topic, 1) {
+            self.unanswered();
         }
+    }
+
+    /// A "Helpful" / "Not helpful" click on a topic of the loaded knowledge.
+    pub fn feedback(&self, topic: &str, vote: Vote) {
+        self.feedback.inc_by(&(topic.to_string(), vote), 1);
+    }
+
+    /// Someone was asked to slow down instead of being answered.
+    pub fn rate_limited(&self) {
+        inc(&self.rate_limited);
     }
 
     /// A question the bot had no topic for (or a button whose topic is gone).
@@ -138,15 +164,16 @@ impl Metrics {
         self.latency.observe(took);
     }
 
-    /// Everything, in Prometheus' text exposition format (version 0.0.4).
-    pub fn render(&self) -> String {
+    /// Everything, in Prometheus' text exposition format (version 0.0.4),
+    /// for a bot now serving `topics` topics.
+    pub fn render(&self, topics: usize) -> String {
         let mut out = String::with_capacity(4096);
         // Writing to a String cannot fail, so the results are ignored.
-        let _ = self.render_into(&mut out);
+        let _ = self.render_into(&mut out, topics);
         out
     }
 
-    fn render_into(&self, out: &mut String) -> std::fmt::Result {
+    fn render_into(&self, out: &mut String, topics: usize) -> std::fmt::Result {
         header(
             out,
             "interactions_total",
@@ -169,14 +196,36 @@ impl Metrics {
         }
 
         header(out, "answers_total", "counter", "Answers shown, by topic.")?;
-        for (topic, n) in self.topics.iter().zip(&self.answers) {
+        for (topic, n) in self.answers.snapshot() {
             writeln!(
                 out,
-                "{NS}_answers_total{{topic=\"{}\"}} {}",
-                escape(topic),
-                get(n)
+                "{NS}_answers_total{{topic=\"{}\"}} {n}",
+                escape(&topic)
             )?;
         }
+
+        header(
+            out,
+            "feedback_total",
+            "counter",
+            "\"Helpful\" (up) and \"Not helpful\" (down) clicks, by topic.",
+        )?;
+        for ((topic, vote), n) in self.feedback.snapshot() {
+            writeln!(
+                out,
+                "{NS}_feedback_total{{topic=\"{}\",vote=\"{}\"}} {n}",
+                escape(&topic),
+                vote.as_str()
+            )?;
+        }
+
+        header(
+            out,
+            "rate_limited_total",
+            "counter",
+            "Interactions answered with \"slow down\" under the per-user rate limit.",
+        )?;
+        writeln!(out, "{NS}_rate_limited_total {}", get(&self.rate_limited))?;
 
         header(
             out,
@@ -226,7 +275,59 @@ impl Metrics {
             .render_into(out, &format!("{NS}_request_duration_seconds"))?;
 
         header(out, "topics", "gauge", "Topics in the loaded knowledge.")?;
-        writeln!(out, "{NS}_topics {}", self.topics.len())
+        writeln!(out, "{NS}_topics {topics}")
+    }
+}
+
+/// Counters by a label that is learnt while running, in the order first
+/// seen.
+struct Labelled<K> {
+    series: RwLock<Vec<(K, AtomicU64)>>,
+}
+
+impl<K> Default for Labelled<K> {
+    fn default() -> Labelled<K> {
+        Labelled {
+            series: RwLock::new(Vec::new()),
+        }
+    }
+}
+
+impl<K: PartialEq + Clone> Labelled<K> {
+    /// Adds `n` to `key`'s counter, creating it if there is room. Returns
+    /// whether it was counted.
+    fn inc_by<Q>(&self, key: &Q, n: u64) -> bool
+    where
+        K: PartialEq<Q>,
+        Q: ToOwned<Owned = K> + ?Sized,
+    {
+        {
+            let series = self.series.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, c)) = series.iter().find(|(k, _)| k == key) {
+                c.fetch_add(n, Relaxed);
+                return true;
+            }
+        }
+        let mut series = self.series.write().unwrap_or_else(PoisonError::into_inner);
+        // Someone may have added it between the two locks.
+        if let Some((_, c)) = series.iter().find(|(k, _)| k == key) {
+            c.fetch_add(n, Relaxed);
+            return true;
+        }
+        if series.len() >= MAX_TOPIC_SERIES {
+            return false;
+        }
+        series.push((key.to_owned(), AtomicU64::new(n)));
+        true
+    }
+
+    fn snapshot(&self) -> Vec<(K, u64)> {
+        self.series
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(k, c)| (k.clone(), get(c)))
+            .collect()
     }
 }
 
@@ -326,7 +427,7 @@ mod tests {
         m.interaction(Kind::Autocomplete, Some("ask"));
         m.interaction(Kind::Ping, None);
         m.interaction(Kind::Command, Some("no-such-command\"}"));
-        let text = m.render();
+        let text = m.render(2);
         let series = |labels: &str| {
             value(
                 &text,
@@ -345,11 +446,10 @@ mod tests {
     fn answers_unanswered_and_failures_are_counted() {
         let m = metrics();
         m.answer("pspo-validity");
-        m.answer("gone");
         m.unanswered();
         m.signature_failure(VerifyError::Stale);
         m.rejection(Rejection::TooLarge);
-        let text = m.render();
+        let text = m.render(2);
         assert_eq!(
             value(
                 &text,
@@ -361,7 +461,7 @@ mod tests {
             value(&text, r#"cspo_pspo_bot_answers_total{topic="odd\"id"}"#),
             Some(0.0)
         );
-        assert_eq!(value(&text, "cspo_pspo_bot_unanswered_total"), Some(2.0));
+        assert_eq!(value(&text, "cspo_pspo_bot_unanswered_total"), Some(1.0));
         assert_eq!(
             value(
                 &text,
@@ -387,12 +487,53 @@ mod tests {
     }
 
     #[test]
+    fn topics_from_a_reload_feedback_and_slow_downs_are_counted() {
+        let m = metrics();
+        m.answer("added-by-reload");
+        m.answer("added-by-reload");
+        m.feedback("pspo-validity", Vote::Up);
+        m.feedback("pspo-validity", Vote::Down);
+        m.feedback("pspo-validity", Vote::Down);
+        m.rate_limited();
+        let text = m.render(3);
+        let at = |series: &str| value(&text, series);
+        assert_eq!(
+            at(r#"cspo_pspo_bot_answers_total{topic="added-by-reload"}"#),
+            Some(2.0)
+        );
+        assert_eq!(
+            at(r#"cspo_pspo_bot_feedback_total{topic="pspo-validity",vote="up"}"#),
+            Some(1.0)
+        );
+        assert_eq!(
+            at(r#"cspo_pspo_bot_feedback_total{topic="pspo-validity",vote="down"}"#),
+            Some(2.0)
+        );
+        assert_eq!(at("cspo_pspo_bot_rate_limited_total"), Some(1.0));
+        assert_eq!(at("cspo_pspo_bot_topics"), Some(3.0));
+    }
+
+    #[test]
+    fn topic_series_are_capped() {
+        let m = Metrics::new(Vec::<String>::new());
+        for i in 0..MAX_TOPIC_SERIES + 5 {
+            m.answer(&format!("t{i}"));
+        }
+        let text = m.render(0);
+        assert_eq!(
+            text.matches("cspo_pspo_bot_answers_total{").count(),
+            MAX_TOPIC_SERIES
+        );
+        assert_eq!(value(&text, "cspo_pspo_bot_unanswered_total"), Some(5.0));
+    }
+
+    #[test]
     fn the_histogram_is_cumulative_with_sum_and_count() {
         let m = metrics();
         m.latency(Duration::from_micros(50));
         m.latency(Duration::from_micros(400));
         m.latency(Duration::from_secs(3));
-        let text = m.render();
+        let text = m.render(2);
         let bucket = |le: &str| {
             value(
                 &text,
@@ -416,7 +557,7 @@ mod tests {
     fn every_metric_has_help_and_type_and_every_line_is_well_formed() {
         let m = metrics();
         m.interaction(Kind::Component, None);
-        let text = m.render();
+        let text = m.render(2);
         assert!(text.ends_with('\n'));
         for line in text.lines() {
             if let Some(rest) = line.strip_prefix("# ") {

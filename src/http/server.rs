@@ -9,8 +9,9 @@
 //! gateway bot uses too, and send the response it built, serialized as is.
 //! Nothing is parsed before the signature is checked.
 //!
-//! The server keeps no state between requests beyond counters, so any
-//! number of copies can run behind a load balancer.
+//! The server keeps no state between requests beyond counters, the
+//! per-user rate limit and the logs, so copies can run behind a load
+//! balancer (each then limits the users it sees).
 
 use std::future::{Future, IntoFuture};
 use std::io;
@@ -32,9 +33,9 @@ use tracing::field::Empty;
 
 use super::metrics::{Metrics, Rejection};
 use super::verify::Verifier;
-use crate::commands::TOPIC_PREFIX;
-use crate::discord::interactions::{self, Kind};
-use crate::Faq;
+use crate::discord::interactions::{self, Shown};
+use crate::ops::reload::SharedFaq;
+use crate::ops::{Operations, Transport};
 
 /// The largest body accepted. Real interactions are a few kilobytes; the
 /// cap keeps a flood of big bodies from costing memory or hashing time.
@@ -46,18 +47,21 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 const SIGNATURE: &str = "x-signature-ed25519";
 const TIMESTAMP: &str = "x-signature-timestamp";
 
-/// What every request handler shares: the knowledge, the key, the counters.
+/// What every request handler shares: the knowledge (swapped whole when
+/// it is reloaded), the logs and rate limit, the key, the counters.
 pub struct AppState {
-    pub faq: Arc<Faq>,
+    pub faq: SharedFaq,
+    pub ops: Operations,
     pub verifier: Verifier,
     pub metrics: Metrics,
 }
 
 impl AppState {
-    pub fn new(faq: Arc<Faq>, public_key: VerifyingKey) -> Arc<AppState> {
-        let metrics = Metrics::new(faq.knowledge.topics.iter().map(|t| t.id.clone()));
+    pub fn new(faq: SharedFaq, ops: Operations, public_key: VerifyingKey) -> Arc<AppState> {
+        let metrics = Metrics::new(faq.load().knowledge.topics.iter().map(|t| t.id.clone()));
         Arc::new(AppState {
             faq,
+            ops,
             verifier: Verifier::new(public_key),
             metrics,
         })
@@ -138,7 +142,7 @@ pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let body = serde_json::json!({
         "status": "ok",
-        "topics": state.faq.knowledge.topics.len(),
+        "topics": state.faq.load().knowledge.topics.len(),
     });
     axum::Json(body).into_response()
 }
@@ -149,7 +153,9 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         )],
-        state.metrics.render(),
+        state
+            .metrics
+            .render(state.faq.load().knowledge.topics.len()),
     )
         .into_response()
 }
@@ -166,6 +172,7 @@ async fn interactions_endpoint(
         command = Empty,
         topic = Empty,
         confidence = Empty,
+        feedback = Empty,
         status = Empty,
         reason = Empty,
         latency_us = Empty,
@@ -242,19 +249,22 @@ fn handle(
         }
     };
 
-    let kind = Kind::of(&interaction);
-    span.record("kind", kind.as_str());
-    let seen = observe(&state.faq, &interaction);
-    state.metrics.interaction(kind, seen.command);
-    if let Some(command) = seen.command {
+    // One version of the knowledge for the whole request, whatever a
+    // reload does meanwhile.
+    let faq = state.faq.load();
+    let handled = interactions::handle(&faq, &state.ops, Transport::Http, &interaction);
+    let seen = &handled.summary;
+    span.record("kind", seen.kind.as_str());
+    state.metrics.interaction(seen.kind, seen.command());
+    if let Some(command) = seen.command() {
         span.record("command", command);
     }
-    match seen.answer {
-        Some(Some(topic)) => {
-            state.metrics.answer(&topic);
+    match &seen.answer {
+        Some(Shown::Topic(topic)) => {
+            state.metrics.answer(topic);
             span.record("topic", topic.as_str());
         }
-        Some(None) => state.metrics.unanswered(),
+        Some(Shown::Nothing) => state.metrics.unanswered(),
         None => {}
     }
     if let Some(confidence) = seen.confidence {
@@ -264,8 +274,15 @@ fn handle(
             (f64::from(confidence) * 1000.0).round() / 1000.0,
         );
     }
-
-    let response = interactions::respond(&state.faq, &interaction);
+    if let Some((topic, vote)) = &seen.feedback {
+        state.metrics.feedback(topic, *vote);
+        span.record("feedback", vote.as_str());
+    }
+    if seen.slowed.is_some() {
+        state.metrics.rate_limited();
+        span.record("reason", "rate_limited");
+    }
+    let response = handled.response;
     match serde_json::to_vec(&response) {
         Ok(json) => (
             StatusCode::OK,
@@ -287,51 +304,4 @@ fn handle(
 
 fn refuse(status: StatusCode, text: &'static str) -> (StatusCode, Response) {
     (status, (status, text).into_response())
-}
-
-/// What a request was about, for logs and metrics.
-struct Seen<'a> {
-    /// The command name, for commands and their autocomplete.
-    command: Option<&'a str>,
-    /// `Some(Some(topic))` when a topic was shown, `Some(None)` when the
-    /// bot had none to show, `None` when no answer was sought.
-    answer: Option<Option<String>>,
-    confidence: Option<f32>,
-}
-
-/// Works out what an interaction asks for. This only observes: the reply
-/// itself is built by `respond`, which decides the same way (the matcher
-/// is deterministic), so the two never disagree.
-fn observe<'a>(faq: &Faq, interaction: &'a Interaction) -> Seen<'a> {
-    let mut seen = Seen {
-        command: None,
-        answer: None,
-        confidence: None,
-    };
-    match interaction {
-        Interaction::Command(command) => {
-            seen.command = Some(command.data.name.as_str());
-            if command.data.name == "ask" {
-                let args = interactions::args(command);
-                let question = args.get("question").unwrap_or("").trim();
-                if !question.is_empty() {
-                    let found = faq.find(question);
-                    seen.confidence = Some(found.confidence);
-                    seen.answer = Some(found.topic.filter(|id| faq.topic(id).is_some()));
-                }
-            }
-        }
-        Interaction::Autocomplete(command) => seen.command = Some(command.data.name.as_str()),
-        Interaction::Component(component) => {
-            let target = interactions::component_target(component);
-            seen.answer = Some(
-                target
-                    .strip_prefix(TOPIC_PREFIX)
-                    .filter(|id| faq.topic(id).is_some())
-                    .map(str::to_string),
-            );
-        }
-        _ => {}
-    }
-    seen
 }

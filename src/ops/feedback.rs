@@ -27,13 +27,19 @@ pub struct Feedback {
     pub channel_id: Option<u64>,
 }
 
+impl Vote {
+    /// As written in custom_ids, logs and metric labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vote::Up => "up",
+            Vote::Down => "down",
+        }
+    }
+}
+
 /// The custom_id of a feedback button.
 pub fn custom_id(topic: &str, vote: Vote) -> String {
-    let v = match vote {
-        Vote::Up => "up",
-        Vote::Down => "down",
-    };
-    format!("{PREFIX}{topic}:{v}")
+    format!("{PREFIX}{topic}:{}", vote.as_str())
 }
 
 /// Reads a feedback button's custom_id.

@@ -11,6 +11,35 @@ pub mod unanswered;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{self, ConfigError};
+use jsonl::JsonlLog;
+use ratelimit::RateLimit;
+
+/// What serving people needs beside the knowledge: the logs maintainers
+/// read and the per-user rate limit. One is shared by every request of a
+/// process, whichever transport brought it.
+#[derive(Default)]
+pub struct Operations {
+    /// Questions answered with no topic or unsure (`UNANSWERED_LOG`).
+    pub unanswered: Option<JsonlLog>,
+    /// "Helpful" / "Not helpful" clicks (`FEEDBACK_LOG`).
+    pub feedback: Option<JsonlLog>,
+    /// How fast one person may use the bot; `None` when turned off.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Operations {
+    /// The logs and the limit as the environment sets them.
+    pub fn from_env() -> Result<Operations, ConfigError> {
+        let max_bytes = config::log_max_bytes()?;
+        Ok(Operations {
+            unanswered: config::unanswered_log().map(|p| JsonlLog::new(p, max_bytes)),
+            feedback: config::feedback_log().map(|p| JsonlLog::new(p, max_bytes)),
+            rate_limit: config::rate_limit()?.map(|(burst, refill)| RateLimit::new(burst, refill)),
+        })
+    }
+}
+
 /// How a question reached the bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -33,16 +33,6 @@ pub const DEBOUNCE: Duration = Duration::from_millis(300);
 /// Called after a successful reload with the old and the new knowledge.
 pub type OnReload = Box<dyn Fn(&Faq, &Faq) + Send + Sync>;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReloadError {
-    #[error("cannot watch {path}: {source}")]
-    Watch {
-        path: String,
-        #[source]
-        source: notify::Error,
-    },
-}
-
 pub fn shared(faq: Faq) -> SharedFaq {
     Arc::new(ArcSwap::from_pointee(faq))
 }
@@ -70,45 +60,56 @@ pub fn commands_changed(old: &Faq, new: &Faq) -> bool {
     commands::ALL.iter().any(|c| c.spec(old) != c.spec(new))
 }
 
-/// Watches `dir` and listens for SIGHUP, reloading on either, until the
-/// returned task is aborted.
-pub fn spawn(
-    dir: PathBuf,
-    shared: SharedFaq,
-    on_reload: Option<OnReload>,
-) -> Result<JoinHandle<()>, ReloadError> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<()>();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| !e.kind.is_access()) {
-            let _ = tx.send(());
+/// The running reloader; dropping it stops the reloads (and any task
+/// joined to it with [`Watching::also`]).
+pub struct Watching {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Watching {
+    /// Ties another task's life to the reloader's.
+    pub fn also(mut self, task: JoinHandle<()>) -> Watching {
+        self.tasks.push(task);
+        self
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
         }
-    })
-    .map_err(|source| ReloadError::Watch {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    watcher
-        .watch(&dir, RecursiveMode::NonRecursive)
-        .map_err(|source| ReloadError::Watch {
-            path: dir.display().to_string(),
-            source,
-        })?;
+    }
+}
+
+/// Reloads `dir` into `shared` whenever a file in it changes and on
+/// SIGHUP, until the returned guard is dropped. Must be called inside a
+/// tokio runtime. If the folder cannot be watched (a system out of
+/// inotify watches, say), that is logged and SIGHUP still works.
+pub fn spawn(dir: PathBuf, shared: SharedFaq, on_reload: Option<OnReload>) -> Watching {
+    let (tx, mut rx) = mpsc::unbounded_channel::<()>();
+    let watcher = watch(&dir, tx)
+        .map_err(|e| {
+            tracing::warn!(
+                dir = %dir.display(),
+                error = %e,
+                "cannot watch the knowledge folder; reload it with SIGHUP instead"
+            );
+        })
+        .ok();
 
     let on_reload = on_reload.map(Arc::new);
-    Ok(tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         // The watcher stops when dropped: it lives as long as this task.
         let _watcher = watcher;
         let mut hangup = hangup_signal();
         loop {
             let trigger = tokio::select! {
-                changed = rx.recv() => match changed {
-                    Some(()) => {
-                        // Wait for the folder to go quiet.
-                        while let Ok(Some(())) = tokio::time::timeout(DEBOUNCE, rx.recv()).await {}
-                        "change"
-                    }
-                    None => break,
-                },
+                Some(()) = rx.recv() => {
+                    // Wait for the folder to go quiet.
+                    while let Ok(Some(())) = tokio::time::timeout(DEBOUNCE, rx.recv()).await {}
+                    "change"
+                }
                 () = next_hangup(&mut hangup) => "SIGHUP",
             };
             let (d, s, callback) = (dir.clone(), shared.clone(), on_reload.clone());
@@ -137,7 +138,19 @@ pub fn spawn(
                 }
             }
         }
-    }))
+    });
+    Watching { tasks: vec![task] }
+}
+
+/// A watcher that sends on `tx` whenever something in `dir` changes.
+fn watch(dir: &Path, tx: mpsc::UnboundedSender<()>) -> notify::Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(());
+        }
+    })?;
+    watcher.watch(dir, RecursiveMode::NonRecursive)?;
+    Ok(watcher)
 }
 
 #[cfg(unix)]

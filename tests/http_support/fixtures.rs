@@ -22,9 +22,12 @@ fn next_id() -> String {
     NEXT.fetch_add(1, Ordering::Relaxed).to_string()
 }
 
+/// Someone new: each interaction comes from a different person unless a
+/// test says otherwise with [`by`], so the per-user rate limit only
+/// applies where a test means it to.
 fn user() -> Value {
     json!({
-        "id": "5555555555555555555",
+        "id": next_id(),
         "username": "ada",
         "discriminator": "0",
         "global_name": "Ada",
@@ -188,4 +191,16 @@ pub fn select(custom_id: &str, values: &[&str]) -> Value {
             "message": message()
         }),
     )
+}
+
+/// The same interaction, sent by the user with this id.
+pub fn by(mut interaction: Value, user_id: u64) -> Value {
+    let id = Value::from(user_id.to_string());
+    if interaction["member"]["user"].is_object() {
+        interaction["member"]["user"]["id"] = id.clone();
+    }
+    if interaction["user"].is_object() {
+        interaction["user"]["id"] = id;
+    }
+    interaction
 }

@@ -59,18 +59,28 @@ impl Keys {
 /// Starts the binary with these extra variables; the caller decides what
 /// to expect.
 pub fn command(envs: &[(&str, &str)]) -> Command {
+    command_in(&std::env::temp_dir(), envs)
+}
+
+/// As [`command`], running in `dir`, where its logs go by default.
+pub fn command_in(dir: &std::path::Path, envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("serve-http")
         .arg("--addr")
         .arg("127.0.0.1:0")
         // Away from any .env in the repository.
-        .current_dir(std::env::temp_dir())
+        .current_dir(dir)
         .env("KNOWLEDGE_DIR", KNOWLEDGE)
         .env("RUST_LOG", "info")
         .env_remove("DISCORD_PUBLIC_KEY")
         .env_remove("HTTP_ADDR")
         .env_remove("LOG_FORMAT")
         .env_remove("NO_COLOR")
+        .env_remove("UNANSWERED_LOG")
+        .env_remove("FEEDBACK_LOG")
+        .env_remove("LOG_MAX_BYTES")
+        .env_remove("RATE_LIMIT_BURST")
+        .env_remove("RATE_LIMIT_REFILL_SECONDS")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -87,6 +97,7 @@ pub struct Server {
     pub keys: Keys,
     lines: Arc<Mutex<Vec<String>>>,
     client: reqwest::Client,
+    dir: tempfile::TempDir,
 }
 
 impl Server {
@@ -99,7 +110,10 @@ impl Server {
         let public = keys.public_hex();
         let mut all = vec![("DISCORD_PUBLIC_KEY", public.as_str())];
         all.extend_from_slice(envs);
-        let mut child = command(&all).spawn().expect("the binary starts");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut child = command_in(dir.path(), &all)
+            .spawn()
+            .expect("the binary starts");
         let lines = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = mpsc::channel();
         // Keep reading the output for the server's whole life, so a full
@@ -155,7 +169,13 @@ impl Server {
             keys,
             lines,
             client,
+            dir,
         }
+    }
+
+    /// The folder the server runs in; its logs are under `data/`.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     pub fn url(&self, path: &str) -> String {
