@@ -244,6 +244,16 @@ impl Server {
             .expect("the server answers")
     }
 
+    /// Sends a signal by name (`HUP`, `TERM`, ...).
+    pub fn signal(&self, name: &str) {
+        let sent = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -{name} failed");
+    }
+
     /// Sends SIGTERM and waits (bounded) for the exit.
     pub fn terminate(&mut self) -> ExitStatus {
         let sent = Command::new("kill")
@@ -287,4 +297,17 @@ fn listening_addr(line: &str) -> Option<SocketAddr> {
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '[' | ']')))
         .unwrap_or(rest.len());
     rest[..end].parse().ok()
+}
+
+/// A private copy of the shipped knowledge, for tests that edit it.
+pub fn knowledge_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let entries = std::fs::read_dir(KNOWLEDGE).expect("the knowledge folder is readable");
+    for entry in entries.map_while(Result::ok) {
+        let path = entry.path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(entry.file_name())).expect("a copy");
+        }
+    }
+    dir
 }

@@ -1,0 +1,214 @@
+//! What `serve-http` does for the people who run it: the questions it
+//! could not answer and the feedback it got, written to their logs with
+//! nothing about the person, feedback counted in `/metrics`, and one
+//! person's flood slowed without slowing anyone else.
+
+mod http_support;
+
+use serde_json::Value;
+
+use http_support::{fixtures, shapes, Server};
+
+const GUILD_ID: u64 = 1_111_111_111_111_111_111;
+const CHANNEL_ID: u64 = 2_222_222_222_222_222_222;
+const ADA: u64 = 5_555_555_555_555_555_555;
+
+/// The JSON lines of a log under the server's `data/` folder.
+fn log_lines(server: &Server, name: &str) -> Vec<Value> {
+    let path = server.dir().join("data").join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?} is not JSON: {e}")))
+        .collect()
+}
+
+fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+async fn metrics(server: &Server) -> String {
+    server
+        .get("/metrics")
+        .await
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
+fn description(data: &Value) -> &str {
+    data["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn unanswered_questions_are_logged_with_the_place_and_never_the_person() {
+    let server = Server::start();
+    let unknown = "what is the weather tomorrow";
+    let ask = |q: &str| fixtures::by(fixtures::command("ask", &[("question", q)]), ADA);
+    server.interact_ok(&ask(unknown)).await;
+    server.interact_ok(&ask("does pspo expire?")).await;
+    server
+        .interact_ok(&ask("how much does the pspo exam cost?"))
+        .await;
+
+    let lines = log_lines(&server, "unanswered.jsonl");
+    let questions: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["question"].as_str())
+        .collect();
+    assert_eq!(
+        questions,
+        [unknown, "how much does the pspo exam cost?"],
+        "a question answered with confidence is not logged"
+    );
+    let first = &lines[0];
+    assert_eq!(first["transport"], "http");
+    assert_eq!(first["guild_id"], GUILD_ID);
+    assert_eq!(first["channel_id"], CHANNEL_ID);
+    assert!(first["score"].is_number(), "{first}");
+    assert!(first["time"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert_eq!(lines[1]["unknown"], "price", "{}", lines[1]);
+
+    let raw =
+        std::fs::read_to_string(server.dir().join("data/unanswered.jsonl")).unwrap_or_default();
+    assert!(!raw.contains(&ADA.to_string()), "no user id: {raw}");
+    assert!(!raw.to_lowercase().contains("ada"), "no user name: {raw}");
+}
+
+#[tokio::test]
+async fn feedback_is_thanked_privately_logged_and_counted() {
+    let server = Server::start();
+    let answer = server
+        .interact_ok(&fixtures::command(
+            "ask",
+            &[("question", "does pspo expire?")],
+        ))
+        .await;
+    let data = shapes::message_response(&answer);
+    let ids: Vec<String> = data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        ids.iter().any(|id| id == "feedback:pspo-validity:down"),
+        "the answer carries the feedback buttons: {ids:?}"
+    );
+
+    let thanks = server
+        .interact_ok(&fixtures::by(
+            fixtures::button("feedback:pspo-validity:down"),
+            ADA,
+        ))
+        .await;
+    let thanks = shapes::message_response(&thanks);
+    assert!(shapes::is_ephemeral(thanks), "only the clicker sees it");
+    assert!(description(thanks).starts_with("Thanks"), "{thanks}");
+    server
+        .interact_ok(&fixtures::button("feedback:pspo-validity:up"))
+        .await;
+    // A button for a topic that does not exist is thanked but neither
+    // logged nor counted: labels and log lines never come from a request.
+    server
+        .interact_ok(&fixtures::button("feedback:made-up:up"))
+        .await;
+
+    let lines = log_lines(&server, "feedback.jsonl");
+    let votes: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["topic"].as_str().unwrap_or_default(),
+                l["vote"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(votes, [("pspo-validity", "down"), ("pspo-validity", "up")]);
+    assert_eq!(lines[0]["transport"], "http");
+    assert_eq!(lines[0]["channel_id"], CHANNEL_ID);
+    let raw = std::fs::read_to_string(server.dir().join("data/feedback.jsonl")).unwrap_or_default();
+    assert!(!raw.contains(&ADA.to_string()), "{raw}");
+
+    let text = metrics(&server).await;
+    let votes = |vote: &str| {
+        metric(
+            &text,
+            &format!(r#"cspo_pspo_bot_feedback_total{{topic="pspo-validity",vote="{vote}"}}"#),
+        )
+    };
+    assert_eq!(votes("down"), Some(1.0), "{text}");
+    assert_eq!(votes("up"), Some(1.0), "{text}");
+    assert!(!text.contains("made-up"));
+}
+
+#[tokio::test]
+async fn one_persons_flood_is_slowed_and_nobody_else_is() {
+    let server = Server::start_with(&[
+        ("RATE_LIMIT_BURST", "3"),
+        ("RATE_LIMIT_REFILL_SECONDS", "60"),
+    ]);
+    let contact = || fixtures::by(fixtures::command("contact", &[]), ADA);
+    for _ in 0..3 {
+        let reply = server.interact_ok(&contact()).await;
+        assert_eq!(
+            shapes::message_response(&reply)["embeds"][0]["title"],
+            "Pan Learn"
+        );
+    }
+
+    let slowed = server.interact_ok(&contact()).await;
+    let data = shapes::message_response(&slowed);
+    assert!(shapes::is_ephemeral(data), "only the flooder sees it");
+    assert!(
+        description(data).contains("Try again in 60 seconds"),
+        "{data}"
+    );
+    // Clicks count too.
+    let click = server
+        .interact_ok(&fixtures::by(fixtures::button("topic:provider"), ADA))
+        .await;
+    assert!(description(shapes::message_response(&click)).contains("Try again"));
+
+    // Typing is never slowed: autocomplete has no way to say "wait".
+    let typed = server
+        .interact_ok(&fixtures::by(
+            fixtures::autocomplete("ask", "question", "expire"),
+            ADA,
+        ))
+        .await;
+    assert!(!shapes::autocomplete_response(&typed).is_empty());
+
+    // Someone else in the same channel is answered as usual.
+    let other = server.interact_ok(&fixtures::command("contact", &[])).await;
+    assert_eq!(
+        shapes::message_response(&other)["embeds"][0]["title"],
+        "Pan Learn"
+    );
+
+    let text = metrics(&server).await;
+    assert_eq!(
+        metric(&text, "cspo_pspo_bot_rate_limited_total"),
+        Some(2.0),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn logs_can_be_turned_off() {
+    let server = Server::start_with(&[("UNANSWERED_LOG", "off"), ("FEEDBACK_LOG", "off")]);
+    server
+        .interact_ok(&fixtures::command(
+            "ask",
+            &[("question", "what is the weather tomorrow")],
+        ))
+        .await;
+    server
+        .interact_ok(&fixtures::button("feedback:pspo-validity:up"))
+        .await;
+    assert!(!server.dir().join("data").exists());
+}

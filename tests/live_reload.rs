@@ -1,0 +1,275 @@
+//! Knowledge edited while `serve-http` is busy: every request gets a whole
+//! answer from one version of the knowledge, a broken edit leaves the old
+//! knowledge serving (and says what is wrong, with file and line), a good
+//! edit is picked up without a restart, and so is SIGHUP.
+
+mod http_support;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use http_support::{fixtures, knowledge_copy, shapes, Server};
+
+/// How long a reload may take on a loaded machine; a healthy one takes
+/// the 300 ms debounce and a few milliseconds more.
+const RELOAD_TIMEOUT: Duration = Duration::from_secs(20);
+
+const TITLE: &str = "title = \"Does PSPO expire?\"";
+const VERDICT: &str = "**No, PSPO does not expire.**";
+
+/// `topics.toml` with the PSPO validity topic marked as edit `n`, in both
+/// its title and its answer.
+fn edition(original: &str, n: usize) -> String {
+    original
+        .replace(TITLE, &format!("title = \"Does PSPO expire? (v{n})\""))
+        .replace(VERDICT, &format!("**No, PSPO does not expire (v{n}).**"))
+}
+
+/// The version marker in `text`, if any: `v3` in "... (v3)".
+fn marker(text: &str) -> Option<&str> {
+    let start = text.find("(v")? + 1;
+    let end = start + text[start..].find(')')?;
+    Some(&text[start..end])
+}
+
+fn start(dir: &Path) -> Server {
+    let dir = dir.to_string_lossy().into_owned();
+    Server::start_with(&[("KNOWLEDGE_DIR", dir.as_str()), ("RATE_LIMIT_BURST", "0")])
+}
+
+fn ask() -> Value {
+    fixtures::command("ask", &[("question", "does pspo expire?")])
+}
+
+/// Title and description of the answer to "does pspo expire?", checked
+/// to be a whole answer from a single version of the knowledge.
+fn whole_answer(response: &Value) -> (String, String) {
+    let data = shapes::message_response(response);
+    let embed = &data["embeds"][0];
+    let title = embed["title"].as_str().unwrap_or_default().to_string();
+    let description = embed["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(title.starts_with("Does PSPO expire?"), "{data}");
+    assert!(description.contains("PSPO does not expire"), "{data}");
+    assert_eq!(
+        marker(&title),
+        marker(&description),
+        "title and answer come from one version: {data}"
+    );
+    assert!(
+        embed["footer"]["text"]
+            .as_str()
+            .is_some_and(|f| !f.is_empty()),
+        "{data}"
+    );
+    let links: Vec<&str> = data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["url"].as_str())
+        .collect();
+    assert!(
+        links.iter().any(|u| u.contains("panlearn.com")),
+        "the article link is there: {data}"
+    );
+    (title, description)
+}
+
+/// Asks until the answer's title carries `marker` (or none for `None`).
+async fn wait_for_version(server: &Server, want: Option<&str>) {
+    let deadline = Instant::now() + RELOAD_TIMEOUT;
+    loop {
+        let (title, _) = whole_answer(&server.interact_ok(&ask()).await);
+        if marker(&title) == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still answering {title:?}, not version {want:?}; output: {:#?}",
+            server.output()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn count_lines(server: &Server, needle: &str) -> usize {
+    server
+        .output()
+        .iter()
+        .filter(|l| l.contains(needle))
+        .count()
+}
+
+/// Waits until the server has printed `needle` more than `seen` times.
+async fn wait_for_line(server: &Server, needle: &str, seen: usize) {
+    let deadline = Instant::now() + RELOAD_TIMEOUT;
+    while count_lines(server, needle) <= seen {
+        assert!(
+            Instant::now() < deadline,
+            "no new {needle:?} line; output: {:#?}",
+            server.output()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_during_many_reloads_all_get_whole_answers_and_broken_edits_keep_the_old() {
+    let knowledge = knowledge_copy();
+    let topics = knowledge.path().join("topics.toml");
+    let original = std::fs::read_to_string(&topics).expect("topics.toml");
+    assert!(original.contains(TITLE) && original.contains(VERDICT));
+    let server = Arc::new(start(knowledge.path()));
+
+    // Clients asking the whole time, checking every answer.
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let (server, stop, answered) = (server.clone(), stop.clone(), answered.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    whole_answer(&server.interact_ok(&ask()).await);
+                    answered.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+
+    for n in 1..=5 {
+        let good = edition(&original, n);
+        std::fs::write(&topics, &good).expect("a good edit is written");
+        let version = format!("v{n}");
+        wait_for_version(&server, Some(&version)).await;
+
+        // An empty title is refused: the previous edit keeps serving.
+        let refused = count_lines(&server, "knowledge not reloaded");
+        let broken = good.replace(&format!("Does PSPO expire? (v{n})\""), "\"");
+        assert_ne!(broken, good);
+        std::fs::write(&topics, broken).expect("a broken edit is written");
+        wait_for_line(&server, "knowledge not reloaded", refused).await;
+        let (title, _) = whole_answer(&server.interact_ok(&ask()).await);
+        assert_eq!(marker(&title), Some(version.as_str()));
+    }
+
+    stop.store(true, Ordering::Relaxed);
+    for client in clients {
+        client.await.expect("every answer was whole");
+    }
+    assert!(answered.load(Ordering::Relaxed) > 0);
+
+    // The refusal says where the problem is.
+    let output = server.output();
+    assert!(
+        output
+            .iter()
+            .any(|l| l.contains("topics.toml:") && l.contains("the title is empty")),
+        "{output:#?}"
+    );
+    let health: Value = server.get("/healthz").await.json().await.expect("JSON");
+    assert_eq!(health["status"], "ok");
+}
+
+#[tokio::test]
+async fn a_new_topic_is_served_and_counted_after_a_reload() {
+    let knowledge = knowledge_copy();
+    let server = start(knowledge.path());
+    let before: Value = server.get("/healthz").await.json().await.expect("JSON");
+    let topics = knowledge.path().join("topics.toml");
+    let mut text = std::fs::read_to_string(&topics).expect("topics.toml");
+    text.push_str(
+        r#"
+[[topic]]
+id = "study-group"
+title = "Is there a study group?"
+about = "both"
+questions = ["Is there a study group for product owners?"]
+keywords = ["study group"]
+answer = "Not that the article mentions."
+"#,
+    );
+    std::fs::write(&topics, text).expect("written");
+    let deadline = Instant::now() + RELOAD_TIMEOUT;
+    loop {
+        let health: Value = server.get("/healthz").await.json().await.expect("JSON");
+        if health["topics"].as_u64() == before["topics"].as_u64().map(|n| n + 1) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not reloaded: {health}; output: {:#?}",
+            server.output()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let opened = server
+        .interact_ok(&fixtures::button("topic:study-group"))
+        .await;
+    assert_eq!(
+        shapes::message_response(&opened)["embeds"][0]["title"],
+        "Is there a study group?"
+    );
+    let metrics = server
+        .get("/metrics")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        metrics.contains(r#"cspo_pspo_bot_answers_total{topic="study-group"} 1"#),
+        "{metrics}"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sighup_reloads_and_a_changed_command_says_to_register_again() {
+    let knowledge = knowledge_copy();
+    let server = start(knowledge.path());
+    let reloaded = count_lines(&server, "knowledge reloaded");
+    server.signal("HUP");
+    wait_for_line(&server, "knowledge reloaded", reloaded).await;
+    assert!(
+        server
+            .output()
+            .iter()
+            .any(|l| l.contains("knowledge reloaded") && l.contains("SIGHUP")),
+        "{:#?}",
+        server.output()
+    );
+
+    // A third certification changes /compare's choices, which only
+    // registering the commands again shows in Discord.
+    let certifications = knowledge.path().join("certifications.toml");
+    let text = std::fs::read_to_string(&certifications).expect("certifications.toml");
+    let pspo = &text[text.find("[[certification]]\nid = \"pspo\"").expect("PSPO")..];
+    let apo = pspo
+        .replace("id = \"pspo\"", "id = \"apo\"")
+        .replace("name = \"PSPO\"", "name = \"APO\"");
+    let vocabulary = knowledge.path().join("vocabulary.toml");
+    let mut words = std::fs::read_to_string(&vocabulary).expect("vocabulary.toml");
+    words.push_str(
+        "\n[certifications.apo]\nhome = \"what-is-pspo\"\nnames = [\"apo\"]\nissuers = [\"apo institute\"]\n",
+    );
+    let warned = count_lines(&server, "cspo-pspo-bot register");
+    std::fs::write(&vocabulary, words).expect("written");
+    std::fs::write(&certifications, format!("{text}\n{apo}")).expect("written");
+    wait_for_line(&server, "cspo-pspo-bot register", warned).await;
+    let compared = server
+        .interact_ok(&fixtures::command(
+            "compare",
+            &[("first", "apo"), ("second", "cspo")],
+        ))
+        .await;
+    assert_eq!(
+        shapes::message_response(&compared)["embeds"][0]["title"],
+        "APO vs CSPO"
+    );
+}
