@@ -3,6 +3,7 @@
 //! knowledge serving (and says what is wrong, with file and line), a good
 //! edit is picked up without a restart, and so is SIGHUP.
 
+mod common;
 mod http_support;
 
 use std::path::Path;
@@ -12,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use http_support::{fixtures, knowledge_copy, shapes, Server};
+use common::{add_a_certification, knowledge_copy};
+use http_support::{fixtures, shapes, Server};
 
 /// How long a reload may take on a loaded machine; a healthy one takes
 /// the 300 ms debounce and a few milliseconds more.
@@ -245,22 +247,9 @@ async fn sighup_reloads_and_a_changed_command_says_to_register_again() {
         server.output()
     );
 
-    // A third certification changes /compare's choices, which only
-    // registering the commands again shows in Discord.
-    let certifications = knowledge.path().join("certifications.toml");
-    let text = std::fs::read_to_string(&certifications).expect("certifications.toml");
-    let pspo = &text[text.find("[[certification]]\nid = \"pspo\"").expect("PSPO")..];
-    let apo = pspo
-        .replace("id = \"pspo\"", "id = \"apo\"")
-        .replace("name = \"PSPO\"", "name = \"APO\"");
-    let vocabulary = knowledge.path().join("vocabulary.toml");
-    let mut words = std::fs::read_to_string(&vocabulary).expect("vocabulary.toml");
-    words.push_str(
-        "\n[certifications.apo]\nhome = \"what-is-pspo\"\nnames = [\"apo\"]\nissuers = [\"apo institute\"]\n",
-    );
+    // This endpoint cannot register commands itself, so it says what to run.
     let warned = count_lines(&server, "cspo-pspo-bot register");
-    std::fs::write(&vocabulary, words).expect("written");
-    std::fs::write(&certifications, format!("{text}\n{apo}")).expect("written");
+    add_a_certification(knowledge.path());
     wait_for_line(&server, "cspo-pspo-bot register", warned).await;
     let compared = server
         .interact_ok(&fixtures::command(

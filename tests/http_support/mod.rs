@@ -298,16 +298,3 @@ fn listening_addr(line: &str) -> Option<SocketAddr> {
         .unwrap_or(rest.len());
     rest[..end].parse().ok()
 }
-
-/// A private copy of the shipped knowledge, for tests that edit it.
-pub fn knowledge_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let entries = std::fs::read_dir(KNOWLEDGE).expect("the knowledge folder is readable");
-    for entry in entries.map_while(Result::ok) {
-        let path = entry.path();
-        if path.is_file() {
-            std::fs::copy(&path, dir.path().join(entry.file_name())).expect("a copy");
-        }
-    }
-    dir
-}

@@ -32,7 +32,7 @@ pub fn faq() -> cspo_pspo_bot::Faq {
 pub struct Bot {
     child: Child,
     output: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Bot {
@@ -70,11 +70,12 @@ impl Bot {
         if let Some(stderr) = child.stderr.take() {
             collect(stderr, Arc::clone(&output));
         }
-        Bot {
-            child,
-            output,
-            _dir: dir,
-        }
+        Bot { child, output, dir }
+    }
+
+    /// The folder the bot runs in; its logs are under `data/`.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     /// Everything the bot printed so far, stdout and stderr.

@@ -1,0 +1,40 @@
+//! Helpers every black-box test can use, whatever it drives.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+/// A private copy of the shipped knowledge, for tests that edit it.
+pub fn knowledge_copy() -> tempfile::TempDir {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let entries = std::fs::read_dir(&shipped).expect("the knowledge folder is readable");
+    for entry in entries.map_while(Result::ok) {
+        let path = entry.path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(entry.file_name())).expect("a copy");
+        }
+    }
+    dir
+}
+
+/// Adds a third certification, "APO", to a knowledge folder: a change to
+/// `/compare`'s choices, which Discord only shows once the commands are
+/// registered again.
+pub fn add_a_certification(dir: &Path) {
+    let certifications = dir.join("certifications.toml");
+    let text = std::fs::read_to_string(&certifications).expect("certifications.toml");
+    let start = text
+        .find("[[certification]]\nid = \"pspo\"")
+        .expect("PSPO is listed");
+    let apo = text[start..]
+        .replace("id = \"pspo\"", "id = \"apo\"")
+        .replace("name = \"PSPO\"", "name = \"APO\"");
+    let vocabulary = dir.join("vocabulary.toml");
+    let mut words = std::fs::read_to_string(&vocabulary).expect("vocabulary.toml");
+    words.push_str(
+        "\n[certifications.apo]\nhome = \"what-is-pspo\"\nnames = [\"apo\"]\nissuers = [\"apo institute\"]\n",
+    );
+    std::fs::write(&vocabulary, words).expect("written");
+    std::fs::write(&certifications, format!("{text}\n{apo}")).expect("written");
+}

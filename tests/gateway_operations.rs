@@ -1,0 +1,206 @@
+//! What the gateway bot does for the people who run it: unanswered
+//! questions and feedback logged with nothing about the person, a
+//! per-user rate limit on commands and clicks, and commands registered
+//! again when a reload changes them.
+
+mod common;
+mod support;
+
+use common::{add_a_certification, knowledge_copy};
+use serde_json::{json, Value};
+use support::fake_discord::{user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
+use support::{Session, TIMEOUT};
+
+const ALICE: u64 = 1_500_000_000_000_000_001;
+const BOB: u64 = 1_500_000_000_000_000_002;
+const EPHEMERAL: u64 = 1 << 6;
+
+fn log_lines(s: &Session, name: &str) -> Vec<Value> {
+    std::fs::read_to_string(s.bot.dir().join("data").join(name))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?} is not JSON: {e}")))
+        .collect()
+}
+
+fn raw_log(s: &Session, name: &str) -> String {
+    std::fs::read_to_string(s.bot.dir().join("data").join(name)).unwrap_or_default()
+}
+
+fn ask(question: &str) -> Value {
+    json!([{"name": "question", "type": 3, "value": question}])
+}
+
+fn description(data: &Value) -> &str {
+    data["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+fn is_ephemeral(data: &Value) -> bool {
+    data["flags"].as_u64().is_some_and(|f| f & EPHEMERAL != 0)
+}
+
+#[tokio::test]
+async fn unanswered_questions_from_commands_and_mentions_are_logged_but_chatter_is_not() {
+    let s = Session::start(&[("ANSWER_CHANNELS", &CHANNEL_ID.to_string())]).await;
+    let (id, token, d) = s
+        .fake
+        .command("ask", ask("what is the weather tomorrow"), ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    s.fake.wait_callback(id, &token, TIMEOUT).await;
+
+    let (confident, token, d) = s.fake.command("ask", ask("does pspo expire?"), ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    s.fake.wait_callback(confident, &token, TIMEOUT).await;
+
+    let alice = user_json(ALICE, "alice", false);
+    let (asked, m) = s.fake.message(
+        &alice,
+        CHANNEL_ID,
+        Some(GUILD_ID),
+        &format!("<@{BOT_ID}> how much is the cspo course?"),
+        &[user_json(BOT_ID, "bot", true)],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await;
+
+    // Chatter in an answer channel is not a question to the bot.
+    let (chatter, m) = s.fake.message(
+        &user_json(BOB, "bob", false),
+        CHANNEL_ID,
+        Some(GUILD_ID),
+        "anyone up for lunch tomorrow",
+        &[],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    s.bot
+        .wait_line(&[&format!("id={chatter}"), "not sure enough"])
+        .await;
+
+    let lines = log_lines(&s, "unanswered.jsonl");
+    let seen: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["question"].as_str().unwrap_or_default(),
+                l["transport"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("what is the weather tomorrow", "slash"),
+            ("how much is the cspo course?", "message"),
+        ]
+    );
+    for line in &lines {
+        assert_eq!(line["guild_id"], GUILD_ID, "{line}");
+        assert_eq!(line["channel_id"], CHANNEL_ID, "{line}");
+    }
+    assert_eq!(lines[1]["unknown"], "price");
+    let raw = raw_log(&s, "unanswered.jsonl");
+    assert!(
+        !raw.contains(&ALICE.to_string()) && !raw.contains("alice"),
+        "{raw}"
+    );
+}
+
+#[tokio::test]
+async fn feedback_clicks_are_thanked_privately_and_logged() {
+    let s = Session::start(&[]).await;
+    let (id, token, d) = s.fake.button("feedback:cspo-validity:down", ALICE, 1);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let reply = s.fake.wait_callback(id, &token, TIMEOUT).await;
+    assert!(is_ephemeral(&reply["data"]), "{reply}");
+    assert!(description(&reply["data"]).starts_with("Thanks"), "{reply}");
+
+    let lines = log_lines(&s, "feedback.jsonl");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (
+            &lines[0]["topic"],
+            &lines[0]["vote"],
+            &lines[0]["transport"]
+        ),
+        (&json!("cspo-validity"), &json!("down"), &json!("slash"))
+    );
+    assert_eq!(lines[0]["channel_id"], CHANNEL_ID);
+    assert!(!raw_log(&s, "feedback.jsonl").contains(&ALICE.to_string()));
+}
+
+#[tokio::test]
+async fn commands_and_clicks_are_rate_limited_per_user() {
+    let s = Session::start(&[
+        ("RATE_LIMIT_BURST", "2"),
+        ("RATE_LIMIT_REFILL_SECONDS", "60"),
+    ])
+    .await;
+    let mut replies = Vec::new();
+    for _ in 0..2 {
+        let (id, token, d) = s.fake.command("contact", json!([]), ALICE);
+        s.fake.dispatch("INTERACTION_CREATE", d);
+        replies.push(s.fake.wait_callback(id, &token, TIMEOUT).await);
+    }
+    let (id, token, d) = s.fake.button("topic:provider", ALICE, 1);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    replies.push(s.fake.wait_callback(id, &token, TIMEOUT).await);
+    let (id, token, d) = s.fake.command("contact", json!([]), BOB);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    replies.push(s.fake.wait_callback(id, &token, TIMEOUT).await);
+
+    let titles: Vec<&str> = replies
+        .iter()
+        .map(|r| r["data"]["embeds"][0]["title"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Pan Learn", "Pan Learn", "One moment", "Pan Learn"]
+    );
+    let slowed = &replies[2]["data"];
+    assert!(is_ephemeral(slowed));
+    assert!(
+        description(slowed).contains("Try again in 60 seconds"),
+        "{slowed}"
+    );
+    s.bot.wait_line(&["asked to slow down"]).await;
+}
+
+#[tokio::test]
+async fn a_reload_that_changes_the_commands_registers_them_again() {
+    let knowledge = knowledge_copy();
+    let dir = knowledge.path().to_string_lossy().into_owned();
+    let s = Session::start(&[("KNOWLEDGE_DIR", dir.as_str())]).await;
+    let path = format!("/api/v10/applications/{APP_ID}/commands");
+    s.fake.wait_call("PUT", &path, TIMEOUT).await;
+
+    add_a_certification(knowledge.path());
+    let again = s
+        .fake
+        .wait("the commands registered again", TIMEOUT, |f| {
+            f.calls()
+                .into_iter()
+                .filter(|c| c.method == "PUT" && c.path == path)
+                .nth(1)
+        })
+        .await;
+    let choices: Vec<&str> = again.body[1]["options"][0]["choices"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert_eq!(choices, ["cspo", "pspo", "apo"]);
+    s.bot.wait_line(&["registered them again"]).await;
+
+    // And the new knowledge answers.
+    let (id, token, d) = s.fake.command(
+        "compare",
+        json!([{"name": "first", "type": 3, "value": "apo"}]),
+        ALICE,
+    );
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let reply = s.fake.wait_callback(id, &token, TIMEOUT).await;
+    assert_eq!(reply["data"]["embeds"][0]["title"], "APO vs PSPO");
+}
