@@ -302,10 +302,6 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         let shutdown = http::server::shutdown_signal().context("installing the signal handlers")?;
-        tracing::info!(
-            topics = faq.load().knowledge.topics.len(),
-            "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
-        );
         // This endpoint cannot register commands (that takes the bot's
         // token), so a reload that changes them says what to run.
         let on_reload: reload::OnReload = Box::new(|old, new| {
@@ -314,6 +310,10 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             }
         });
         let _reloads = reload::spawn(dir.to_path_buf(), faq.clone(), Some(on_reload));
+        tracing::info!(
+            topics = faq.load().knowledge.topics.len(),
+            "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
+        );
         let state = http::server::AppState::new(faq, ops, settings.public_key);
         http::server::serve(listener, state, shutdown)
             .await

@@ -138,8 +138,10 @@ pub async fn run(
     ops: Operations,
     dir: &Path,
 ) -> Result<(), RunError> {
-    // Listen first, so a signal during start-up is a clean exit too.
+    // Listen first, so a signal during start-up is a clean exit (or, for
+    // SIGHUP, a reload) too.
     let mut stop = Stop::listen().map_err(RunError::Signals)?;
+    let (reloads, commands_changed) = watch_knowledge(dir, faq.clone());
     let mut client = tokio::select! {
         client = connect(&config, faq.clone(), ops) => client?,
         signal = stop.recv() => {
@@ -147,7 +149,18 @@ pub async fn run(
             return Ok(());
         }
     };
-    let _reloads = watch_knowledge(&config, dir, faq, Arc::clone(&client.http));
+    // Dropped (and so stopped) when `run` returns.
+    let _reloads = if registers(&config) {
+        let guild = config.guild_id.map(GuildId::from);
+        reloads.also(tokio::spawn(register_on_change(
+            commands_changed,
+            faq,
+            Arc::clone(&client.http),
+            guild,
+        )))
+    } else {
+        reloads
+    };
     let manager = Arc::clone(&client.shard_manager);
     let shards = config.shards;
     let serve = async move {
@@ -173,36 +186,45 @@ pub async fn run(
     }
 }
 
-/// Starts reloading the knowledge on change. The process that registers
-/// the commands registers them again when a reload changes them (a new
-/// certification among `/compare`'s choices, say). Dropping the returned
-/// guard stops it.
+/// Starts reloading the knowledge on change; the receiver hears of every
+/// reload that changed the commands.
 fn watch_knowledge(
-    config: &DiscordConfig,
     dir: &Path,
     faq: SharedFaq,
-    http: Arc<Http>,
-) -> reload::Watching {
-    let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
+) -> (reload::Watching, tokio::sync::mpsc::UnboundedReceiver<()>) {
+    let (changed_tx, changed) = tokio::sync::mpsc::unbounded_channel::<()>();
     let on_reload: reload::OnReload = Box::new(move |old, new| {
         if reload::commands_changed(old, new) {
             let _ = changed_tx.send(());
         }
     });
-    let watching = reload::spawn(dir.to_path_buf(), faq.clone(), Some(on_reload));
-    if registers(config) {
-        let guild = config.guild_id.map(GuildId::from);
-        watching.also(tokio::spawn(async move {
-            while changed.recv().await.is_some() {
-                let current = faq.load_full();
-                match register::set_commands(&http, &current, guild).await {
-                    Ok(count) => info!(count, "the commands changed with the knowledge; registered them again"),
-                    Err(e) => warn!(error = %e, "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"),
-                }
-            }
-        }))
-    } else {
-        watching
+    (
+        reload::spawn(dir.to_path_buf(), faq, Some(on_reload)),
+        changed,
+    )
+}
+
+/// Registers the commands again whenever a reload changes them (a new
+/// certification among `/compare`'s choices, say), so Discord shows what
+/// the bot now answers.
+async fn register_on_change(
+    mut changed: tokio::sync::mpsc::UnboundedReceiver<()>,
+    faq: SharedFaq,
+    http: Arc<Http>,
+    guild: Option<GuildId>,
+) {
+    while changed.recv().await.is_some() {
+        let current = faq.load_full();
+        match register::set_commands(&http, &current, guild).await {
+            Ok(count) => info!(
+                count,
+                "the commands changed with the knowledge; registered them again"
+            ),
+            Err(e) => warn!(
+                error = %e,
+                "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"
+            ),
+        }
     }
 }
 

@@ -98,11 +98,13 @@ pub fn spawn(dir: PathBuf, shared: SharedFaq, on_reload: Option<OnReload>) -> Wa
         })
         .ok();
 
+    // Installed now, not when the task first runs: from here on a SIGHUP
+    // reloads instead of ending the process, as it would by default.
+    let mut hangup = hangup_signal();
     let on_reload = on_reload.map(Arc::new);
     let task = tokio::spawn(async move {
         // The watcher stops when dropped: it lives as long as this task.
         let _watcher = watcher;
-        let mut hangup = hangup_signal();
         loop {
             let trigger = tokio::select! {
                 Some(()) = rx.recv() => {
