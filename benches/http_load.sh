@@ -44,7 +44,10 @@ eval "$(target/release/examples/sign "$BODY_FILE")"
 export BODY_FILE SIGNATURE SIGNATURE_TIMESTAMP
 
 echo "== starting serve-http on 127.0.0.1:$PORT"
+# Every request is the same user's, which is exactly what the per-user
+# rate limit is there to slow down: it is turned off to measure answering.
 DISCORD_PUBLIC_KEY=$DISCORD_PUBLIC_KEY KNOWLEDGE_DIR=knowledge RUST_LOG=${RUST_LOG:-info} \
+  RATE_LIMIT_BURST=0 UNANSWERED_LOG="$work/unanswered.jsonl" FEEDBACK_LOG="$work/feedback.jsonl" \
   target/release/cspo-pspo-bot serve-http --addr "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
