@@ -592,6 +592,59 @@ mod tests {
         }
     }
 
+    /// The names of the variables the code reads, found in its source:
+    /// `var("X")`, `lookup("X")`, `id("X")`, `log_path("X", ..)` and
+    /// clap's `env = "X"`.
+    fn variables_read(dir: &std::path::Path, out: &mut std::collections::BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                variables_read(&path, out);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for opener in ["var(\"", "lookup(\"", "id(\"", "log_path(\"", "env = \""] {
+                for (at, _) in text.match_indices(opener) {
+                    let rest = &text[at + opener.len()..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                        .collect();
+                    if name.len() > 2 && rest[name.len()..].starts_with('"') {
+                        out.insert(name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_variable_read_is_documented_in_env_example_and_the_readme() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut names = std::collections::BTreeSet::new();
+        variables_read(&root.join("src"), &mut names);
+        for known in [
+            "DISCORD_TOKEN",
+            "DISCORD_APPLICATION_ID",
+            "KNOWLEDGE_DIR",
+            "RATE_LIMIT_BURST",
+        ] {
+            assert!(names.contains(known), "{known} not found in {names:?}");
+        }
+        let example = std::fs::read_to_string(root.join(".env.example")).unwrap_or_default();
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+        for name in &names {
+            assert!(
+                example.lines().any(|l| l.starts_with(&format!("{name}="))),
+                "{name} is missing from .env.example"
+            );
+            assert!(
+                readme.contains(&format!("`{name}`")) || readme.contains(&format!("`{name}=")),
+                "{name} is missing from the README"
+            );
+        }
+    }
+
     #[test]
     fn secrets_never_print() {
         let s = Secret::new("abc.def.ghi".into());
