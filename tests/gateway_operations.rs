@@ -6,7 +6,7 @@
 mod common;
 mod support;
 
-use common::{add_a_certification, knowledge_copy};
+use common::{add_a_certification, fields, knowledge_copy, log_lines};
 use serde_json::{json, Value};
 use support::fake_discord::{user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::{Session, TIMEOUT};
@@ -14,14 +14,6 @@ use support::{Session, TIMEOUT};
 const ALICE: u64 = 1_500_000_000_000_000_001;
 const BOB: u64 = 1_500_000_000_000_000_002;
 const EPHEMERAL: u64 = 1 << 6;
-
-fn log_lines(s: &Session, name: &str) -> Vec<Value> {
-    std::fs::read_to_string(s.bot.dir().join("data").join(name))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?} is not JSON: {e}")))
-        .collect()
-}
 
 fn raw_log(s: &Session, name: &str) -> String {
     std::fs::read_to_string(s.bot.dir().join("data").join(name)).unwrap_or_default()
@@ -78,18 +70,9 @@ async fn unanswered_questions_from_commands_and_mentions_are_logged_but_chatter_
         .wait_line(&[&format!("id={chatter}"), "not sure enough"])
         .await;
 
-    let lines = log_lines(&s, "unanswered.jsonl");
-    let seen: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|l| {
-            (
-                l["question"].as_str().unwrap_or_default(),
-                l["transport"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let lines = log_lines(s.bot.dir(), "unanswered.jsonl");
     assert_eq!(
-        seen,
+        fields(&lines, "question", "transport"),
         [
             ("what is the weather tomorrow", "slash"),
             ("how much is the cspo course?", "message"),
@@ -116,7 +99,7 @@ async fn feedback_clicks_are_thanked_privately_and_logged() {
     assert!(is_ephemeral(&reply["data"]), "{reply}");
     assert!(description(&reply["data"]).starts_with("Thanks"), "{reply}");
 
-    let lines = log_lines(&s, "feedback.jsonl");
+    let lines = log_lines(s.bot.dir(), "feedback.jsonl");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
         (

@@ -3,25 +3,17 @@
 //! nothing about the person, feedback counted in `/metrics`, and one
 //! person's flood slowed without slowing anyone else.
 
+mod common;
 mod http_support;
 
 use serde_json::Value;
 
+use common::{fields, log_lines};
 use http_support::{fixtures, shapes, Server};
 
 const GUILD_ID: u64 = 1_111_111_111_111_111_111;
 const CHANNEL_ID: u64 = 2_222_222_222_222_222_222;
 const ADA: u64 = 5_555_555_555_555_555_555;
-
-/// The JSON lines of a log under the server's `data/` folder.
-fn log_lines(server: &Server, name: &str) -> Vec<Value> {
-    let path = server.dir().join("data").join(name);
-    std::fs::read_to_string(&path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?} is not JSON: {e}")))
-        .collect()
-}
 
 fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()
@@ -54,7 +46,7 @@ async fn unanswered_questions_are_logged_with_the_place_and_never_the_person() {
         .interact_ok(&ask("how much does the pspo exam cost?"))
         .await;
 
-    let lines = log_lines(&server, "unanswered.jsonl");
+    let lines = log_lines(server.dir(), "unanswered.jsonl");
     let questions: Vec<&str> = lines
         .iter()
         .filter_map(|l| l["question"].as_str())
@@ -118,17 +110,11 @@ async fn feedback_is_thanked_privately_logged_and_counted() {
         .interact_ok(&fixtures::button("feedback:made-up:up"))
         .await;
 
-    let lines = log_lines(&server, "feedback.jsonl");
-    let votes: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|l| {
-            (
-                l["topic"].as_str().unwrap_or_default(),
-                l["vote"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
-    assert_eq!(votes, [("pspo-validity", "down"), ("pspo-validity", "up")]);
+    let lines = log_lines(server.dir(), "feedback.jsonl");
+    assert_eq!(
+        fields(&lines, "topic", "vote"),
+        [("pspo-validity", "down"), ("pspo-validity", "up")]
+    );
     assert_eq!(lines[0]["transport"], "http");
     assert_eq!(lines[0]["channel_id"], CHANNEL_ID);
     let raw = std::fs::read_to_string(server.dir().join("data/feedback.jsonl")).unwrap_or_default();

@@ -38,3 +38,26 @@ pub fn add_a_certification(dir: &Path) {
     std::fs::write(&vocabulary, words).expect("written");
     std::fs::write(&certifications, format!("{text}\n{apo}")).expect("written");
 }
+
+/// The records of a JSON Lines log under `folder/data/`, as the bot
+/// wrote them; none if it wrote nothing.
+pub fn log_lines(folder: &Path, name: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(folder.join("data").join(name))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?} is not JSON: {e}")))
+        .collect()
+}
+
+/// Two string fields of each record, side by side.
+pub fn fields<'a>(records: &'a [serde_json::Value], a: &str, b: &str) -> Vec<(&'a str, &'a str)> {
+    records
+        .iter()
+        .map(|r| {
+            (
+                r[a].as_str().unwrap_or_default(),
+                r[b].as_str().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
