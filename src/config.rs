@@ -192,6 +192,9 @@ pub struct DiscordConfig {
     pub http_proxy: Option<String>,
     pub shards: Shards,
     pub cooldown: Duration,
+    /// Where to serve `/healthz` and `/metrics` (`METRICS_ADDR`); off when
+    /// unset.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl DiscordConfig {
@@ -253,6 +256,9 @@ impl DiscordConfig {
             http_proxy,
             shards: shards(lookup("SHARD_RANGE"), lookup("SHARD_TOTAL"))?,
             cooldown,
+            metrics_addr: lookup("METRICS_ADDR")
+                .map(|v| socket_addr("METRICS_ADDR", &v))
+                .transpose()?,
         })
     }
 }
@@ -279,11 +285,7 @@ impl HttpConfig {
 
     /// The checks behind [`HttpConfig::from_env`], without the environment.
     pub fn parse(addr: &str, public_key: Option<&str>) -> Result<HttpConfig, ConfigError> {
-        let addr = addr.trim().parse().map_err(|_| ConfigError::Invalid {
-            name: "HTTP_ADDR",
-            value: addr.to_string(),
-            expected: "an IP address and port, such as 127.0.0.1:8080 or 0.0.0.0:8080",
-        })?;
+        let addr = socket_addr("HTTP_ADDR", addr)?;
         let public_key = public_key.ok_or(ConfigError::Missing {
             name: "DISCORD_PUBLIC_KEY",
             hint: "copy the application's public key from the General Information page of Discord's developer portal",
@@ -293,6 +295,15 @@ impl HttpConfig {
             public_key: parse_public_key(public_key)?,
         })
     }
+}
+
+/// An address to listen on.
+fn socket_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        name,
+        value: value.to_string(),
+        expected: "an IP address and port, such as 127.0.0.1:8080 or 0.0.0.0:8080",
+    })
 }
 
 /// A Discord id: a positive whole number.
@@ -557,6 +568,22 @@ mod tests {
             err,
             Some(ConfigError::Invalid {
                 name: "HTTP_ADDR",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn the_metrics_address_is_optional_and_checked() {
+        let off = config(&[("DISCORD_TOKEN", "t")]).map(|c| c.metrics_addr);
+        assert_eq!(off, Ok(None));
+        let on = config(&[("DISCORD_TOKEN", "t"), ("METRICS_ADDR", "127.0.0.1:9100")])
+            .map(|c| c.metrics_addr.map(|a| a.port()));
+        assert_eq!(on, Ok(Some(9100)));
+        assert!(matches!(
+            config(&[("DISCORD_TOKEN", "t"), ("METRICS_ADDR", "localhost")]),
+            Err(ConfigError::Invalid {
+                name: "METRICS_ADDR",
                 ..
             })
         ));

@@ -187,3 +187,68 @@ async fn a_reload_that_changes_the_commands_registers_them_again() {
     let reply = s.fake.wait_callback(id, &token, TIMEOUT).await;
     assert_eq!(reply["data"]["embeds"][0]["title"], "APO vs PSPO");
 }
+
+#[tokio::test]
+async fn metrics_addr_serves_health_and_counts_for_the_gateway_bot() {
+    let s = Session::start(&[("METRICS_ADDR", "127.0.0.1:0")]).await;
+    let line = s.bot.wait_line(&["GET /metrics on "]).await;
+    let addr = line
+        .rsplit("GET /metrics on ")
+        .next()
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string();
+
+    let (id, token, d) = s.fake.command("ask", ask("does pspo expire?"), ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    s.fake.wait_callback(id, &token, TIMEOUT).await;
+    let (id, token, d) = s.fake.button("feedback:pspo-validity:up", BOB, 1);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    s.fake.wait_callback(id, &token, TIMEOUT).await;
+
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("a client");
+    let health: Value = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .expect("healthz answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(health["topics"], s.faq.knowledge.topics.len());
+    let wanted = [
+        r#"cspo_pspo_bot_interactions_total{type="command",command="ask"} 1"#,
+        r#"cspo_pspo_bot_answers_total{topic="pspo-validity"} 1"#,
+        r#"cspo_pspo_bot_feedback_total{topic="pspo-validity",vote="up"} 1"#,
+        "cspo_pspo_bot_request_duration_seconds_count 2",
+    ];
+    // The latency is recorded once Discord has taken the reply, a moment
+    // after the fake sees it.
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        let metrics = client
+            .get(format!("http://{addr}/metrics"))
+            .send()
+            .await
+            .expect("metrics answer")
+            .text()
+            .await
+            .unwrap_or_default();
+        let missing: Vec<&str> = wanted
+            .iter()
+            .copied()
+            .filter(|series| !metrics.lines().any(|l| l == *series))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{missing:?} not in:\n{metrics}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -23,6 +23,8 @@ use tracing::{debug, info, info_span, warn, Instrument, Span};
 use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
 use super::{interactions, register, render};
 use crate::config::{DiscordConfig, Shards};
+use crate::http::metrics::Metrics;
+use crate::http::monitor::{self, Monitor};
 use crate::matcher::UNPROMPTED_THRESHOLD;
 use crate::ops::reload::{self, SharedFaq};
 use crate::ops::{unanswered, Operations, Place, Transport};
@@ -50,6 +52,12 @@ pub enum RunError {
     Discord(String),
     #[error("could not listen for shutdown signals: {0}")]
     Signals(std::io::Error),
+    #[error("cannot serve metrics on METRICS_ADDR {addr}: {source}")]
+    Metrics {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<serenity::Error> for RunError {
@@ -142,8 +150,15 @@ pub async fn run(
     // SIGHUP, a reload) too.
     let mut stop = Stop::listen().map_err(RunError::Signals)?;
     let (reloads, commands_changed) = watch_knowledge(dir, faq.clone());
+    let metrics = Arc::new(Metrics::new(
+        faq.load().knowledge.topics.iter().map(|t| t.id.clone()),
+    ));
+    let _monitor = match config.metrics_addr {
+        Some(addr) => Some(serve_monitor(addr, faq.clone(), Arc::clone(&metrics)).await?),
+        None => None,
+    };
     let mut client = tokio::select! {
-        client = connect(&config, faq.clone(), ops) => client?,
+        client = connect(&config, faq.clone(), ops, metrics) => client?,
         signal = stop.recv() => {
             info!(signal, "stopped before connecting");
             return Ok(());
@@ -183,6 +198,37 @@ pub async fn run(
             info!("stopped");
             Ok(())
         }
+    }
+}
+
+/// Serves `/healthz` and `/metrics` on `addr` until the returned guard is
+/// dropped.
+async fn serve_monitor(
+    addr: std::net::SocketAddr,
+    faq: SharedFaq,
+    metrics: Arc<Metrics>,
+) -> Result<AbortOnDrop, RunError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| RunError::Metrics { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| RunError::Metrics { addr, source })?;
+    info!("serving GET /healthz and GET /metrics on {bound}");
+    let monitor = Arc::new(Monitor { faq, metrics });
+    Ok(AbortOnDrop(tokio::spawn(async move {
+        if let Err(e) = monitor::serve(listener, monitor, std::future::pending()).await {
+            warn!(error = %e, "the metrics server stopped");
+        }
+    })))
+}
+
+/// A background task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -253,6 +299,7 @@ async fn connect(
     config: &DiscordConfig,
     faq: SharedFaq,
     ops: Operations,
+    metrics: Arc<Metrics>,
 ) -> Result<Client, RunError> {
     let http = http(config);
     let me = http.get_current_user().await?;
@@ -260,6 +307,7 @@ async fn connect(
     let handler = Handler {
         faq,
         ops,
+        metrics,
         me: me.id.get(),
         answer_channels: config.answer_channels.iter().map(|c| c.get()).collect(),
         guild: config.guild_id.map(GuildId::from),
@@ -324,6 +372,8 @@ struct Handler {
     /// version to the end, whatever a reload does meanwhile.
     faq: SharedFaq,
     ops: Operations,
+    /// Served on `METRICS_ADDR` when it is set; counted either way.
+    metrics: Arc<Metrics>,
     me: u64,
     answer_channels: Vec<u64>,
     guild: Option<GuildId>,
@@ -391,6 +441,7 @@ impl EventHandler for Handler {
             latency_ms = Empty,
         );
         if let Some(summary) = handled.as_ref().map(|h| &h.summary) {
+            self.metrics.record(summary);
             span.record("command", summary.name.as_str());
             if let Some(topic) = summary.topic() {
                 span.record("topic", topic);
@@ -417,6 +468,7 @@ impl EventHandler for Handler {
                 }
                 (None, _) => (Ok(()), "ignored"),
             };
+            self.metrics.latency(started.elapsed());
             finish(&Span::current(), started, result.err(), done);
         }
         .instrument(span.clone())
@@ -583,6 +635,11 @@ impl Handler {
             },
         };
         span.record("outcome", outcome);
+        match (&plan, &topic) {
+            (Plan::Answer, Some(t)) => self.metrics.answer(t),
+            (Plan::Answer, None) if found.is_some() => self.metrics.unanswered(),
+            _ => {}
+        }
         if let Some(found) = &found {
             let place = Place {
                 guild_id: msg.guild_id.map(GuildId::get),
@@ -665,6 +722,7 @@ mod tests {
             http_proxy: None,
             shards: Shards::Auto,
             cooldown: Duration::ZERO,
+            metrics_addr: None,
         }
     }
 

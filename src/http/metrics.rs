@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use super::verify::VerifyError;
 use crate::commands;
-use crate::discord::interactions::Kind;
+use crate::discord::interactions::{Kind, Shown, Summary};
 use crate::ops::feedback::Vote;
 
 /// Prefix of every metric name.
@@ -101,6 +101,22 @@ impl Metrics {
             signature_failures: Default::default(),
             rejections: Default::default(),
             latency: Histogram::default(),
+        }
+    }
+
+    /// Everything an answered interaction counts towards.
+    pub fn record(&self, seen: &Summary) {
+        self.interaction(seen.kind, seen.command());
+        match &seen.answer {
+            Some(Shown::Topic(topic)) => self.answer(topic),
+            Some(Shown::Nothing) => self.unanswered(),
+            None => {}
+        }
+        if let Some((topic, vote)) = &seen.feedback {
+            self.feedback(topic, *vote);
+        }
+        if seen.slowed.is_some() {
+            self.rate_limited();
         }
     }
 
@@ -269,7 +285,7 @@ impl Metrics {
             out,
             "request_duration_seconds",
             "histogram",
-            "Time to answer a request to the interactions endpoint.",
+            "Time to answer an interaction: request to response on the HTTP endpoint, event to reply sent on the gateway.",
         )?;
         self.latency
             .render_into(out, &format!("{NS}_request_duration_seconds"))?;

@@ -5,10 +5,12 @@
 //! to a public URL and takes the reply from the HTTP response. The server
 //! checks that the request is Discord's and recent ([`verify`]), answers
 //! with the very function the gateway bot uses, and counts what it did
-//! ([`metrics`]). [`server`] ties them together on axum; [`log_writer`]
-//! keeps its one log line per request off the request path.
+//! ([`metrics`]). [`server`] ties them together on axum, with the
+//! [`monitor`] routes; [`log_writer`] keeps its one log line per request
+//! off the request path.
 
 pub mod log_writer;
 pub mod metrics;
+pub mod monitor;
 pub mod server;
 pub mod verify;

@@ -1,5 +1,5 @@
-//! The HTTP server: routes, the interactions handler, and graceful
-//! shutdown.
+//! The HTTP server: `/interactions` (plus the [`monitor`] routes), the
+//! interactions handler, and graceful shutdown.
 //!
 //! A request to `/interactions` goes through the same steps in order, and
 //! stops at the first that fails: read the body (at most [`MAX_BODY`]
@@ -23,7 +23,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::serve::ListenerExt;
 use axum::Router;
 use ed25519_dalek::VerifyingKey;
@@ -32,8 +32,9 @@ use tokio::net::TcpListener;
 use tracing::field::Empty;
 
 use super::metrics::{Metrics, Rejection};
+use super::monitor::{self, Monitor};
 use super::verify::Verifier;
-use crate::discord::interactions::{self, Shown};
+use crate::discord::interactions;
 use crate::ops::reload::SharedFaq;
 use crate::ops::{Operations, Transport};
 
@@ -53,7 +54,7 @@ pub struct AppState {
     pub faq: SharedFaq,
     pub ops: Operations,
     pub verifier: Verifier,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -63,19 +64,22 @@ impl AppState {
             faq,
             ops,
             verifier: Verifier::new(public_key),
-            metrics,
+            metrics: Arc::new(metrics),
         })
     }
 }
 
 /// The routes: `POST /interactions`, `GET /healthz`, `GET /metrics`.
 pub fn router(state: Arc<AppState>) -> Router {
+    let monitor = Arc::new(Monitor {
+        faq: state.faq.clone(),
+        metrics: Arc::clone(&state.metrics),
+    });
     Router::new()
         .route("/interactions", post(interactions_endpoint))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
+        .merge(monitor::router(monitor))
 }
 
 /// Serves on `listener` until `shutdown` completes, then stops accepting,
@@ -137,27 +141,6 @@ pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static
             }
         })
     }
-}
-
-async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    let body = serde_json::json!({
-        "status": "ok",
-        "topics": state.faq.load().knowledge.topics.len(),
-    });
-    axum::Json(body).into_response()
-}
-
-async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-        )],
-        state
-            .metrics
-            .render(state.faq.load().knowledge.topics.len()),
-    )
-        .into_response()
 }
 
 async fn interactions_endpoint(
@@ -254,18 +237,13 @@ fn handle(
     let faq = state.faq.load();
     let handled = interactions::handle(&faq, &state.ops, Transport::Http, &interaction);
     let seen = &handled.summary;
+    state.metrics.record(seen);
     span.record("kind", seen.kind.as_str());
-    state.metrics.interaction(seen.kind, seen.command());
     if let Some(command) = seen.command() {
         span.record("command", command);
     }
-    match &seen.answer {
-        Some(Shown::Topic(topic)) => {
-            state.metrics.answer(topic);
-            span.record("topic", topic.as_str());
-        }
-        Some(Shown::Nothing) => state.metrics.unanswered(),
-        None => {}
+    if let Some(topic) = seen.topic() {
+        span.record("topic", topic);
     }
     if let Some(confidence) = seen.confidence {
         // Three decimals read better than f32's widened to f64.
@@ -274,12 +252,10 @@ fn handle(
             (f64::from(confidence) * 1000.0).round() / 1000.0,
         );
     }
-    if let Some((topic, vote)) = &seen.feedback {
-        state.metrics.feedback(topic, *vote);
+    if let Some((_, vote)) = &seen.feedback {
         span.record("feedback", vote.as_str());
     }
     if seen.slowed.is_some() {
-        state.metrics.rate_limited();
         span.record("reason", "rate_limited");
     }
     let response = handled.response;

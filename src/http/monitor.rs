@@ -1,0 +1,60 @@
+//! `GET /healthz` and `GET /metrics`, whichever way the bot runs: beside
+//! `/interactions` in `serve-http`, and on `METRICS_ADDR` for the gateway
+//! bot, which otherwise has no HTTP server at all.
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use super::metrics::Metrics;
+use crate::ops::reload::SharedFaq;
+
+/// What the two routes report on: the knowledge now served and the counters.
+pub struct Monitor {
+    pub faq: SharedFaq,
+    pub metrics: Arc<Metrics>,
+}
+
+pub fn router(monitor: Arc<Monitor>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(monitor)
+}
+
+/// Serves the two routes on `listener` until `shutdown` completes.
+pub async fn serve<F>(listener: TcpListener, monitor: Arc<Monitor>, shutdown: F) -> io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    axum::serve(listener, router(monitor))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn healthz(State(monitor): State<Arc<Monitor>>) -> Response {
+    let body = serde_json::json!({
+        "status": "ok",
+        "topics": monitor.faq.load().knowledge.topics.len(),
+    });
+    axum::Json(body).into_response()
+}
+
+async fn metrics(State(monitor): State<Arc<Monitor>>) -> Response {
+    let topics = monitor.faq.load().knowledge.topics.len();
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        monitor.metrics.render(topics),
+    )
+        .into_response()
+}
