@@ -235,9 +235,16 @@ fn run_bot(knowledge: &std::path::Path) -> anyhow::Result<ExitCode> {
     init_logging()?;
     let config = DiscordConfig::from_env()?;
     let ops = Operations::from_env()?;
-    let faq = reload::shared(load(knowledge)?);
     let runtime = runtime()?;
-    let result = runtime.block_on(gateway::run(config, faq, ops, knowledge));
+    let result = runtime.block_on(async {
+        // Listening for edits and SIGHUP before the first read, so none is
+        // missed (or, for SIGHUP, ends the process).
+        let reloader = reload::Reloader::prepare(knowledge.to_path_buf());
+        let faq = reload::shared(load(knowledge)?);
+        gateway::run(config, faq, ops, reloader)
+            .await
+            .map_err(anyhow::Error::from)
+    });
     // Whatever is still running (a slow request, a closing socket) must
     // not hold the exit.
     runtime.shutdown_timeout(Duration::from_millis(500));
@@ -291,12 +298,12 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
     let ops = Operations::from_env()?;
     // Dropped last, after the runtime, so every line is written.
     let _logs = init_http_logging()?;
-    let faq = reload::shared(load(dir)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = runtime()?;
     runtime.block_on(async move {
+        // Listening for edits and SIGHUP before the first read, so none is
+        // missed (or, for SIGHUP, ends the process).
+        let reloader = reload::Reloader::prepare(dir.to_path_buf());
+        let faq = reload::shared(load(dir)?);
         let listener = tokio::net::TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -309,7 +316,7 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
                 tracing::warn!("the commands changed with the knowledge; run `cspo-pspo-bot register` so Discord shows them");
             }
         });
-        let _reloads = reload::spawn(dir.to_path_buf(), faq.clone(), Some(on_reload));
+        let _reloads = reloader.start(faq.clone(), Some(on_reload));
         tracing::info!(
             topics = faq.load().knowledge.topics.len(),
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"

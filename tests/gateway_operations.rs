@@ -6,13 +6,14 @@
 mod common;
 mod support;
 
-use common::{add_a_certification, fields, knowledge_copy, log_lines};
+use common::{add_a_certification, fields, knowledge_copy, log_lines, wait_shown};
 use serde_json::{json, Value};
 use support::fake_discord::{user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::{Session, TIMEOUT};
 
 const ALICE: u64 = 1_500_000_000_000_000_001;
 const BOB: u64 = 1_500_000_000_000_000_002;
+const CAROL: u64 = 1_500_000_000_000_000_003;
 const EPHEMERAL: u64 = 1 << 6;
 
 fn raw_log(s: &Session, name: &str) -> String {
@@ -70,24 +71,46 @@ async fn unanswered_questions_from_commands_and_mentions_are_logged_but_chatter_
         .wait_line(&[&format!("id={chatter}"), "not sure enough"])
         .await;
 
+    // A direct message: its channel is the asker's own, so it is not
+    // recorded either.
+    let dm_channel = 1_500_000_000_000_000_077;
+    // (Someone other than Alice, whose message cooldown is running.)
+    let carol = user_json(CAROL, "carol", false);
+    let (dm, m) = s
+        .fake
+        .message(&carol, dm_channel, None, "is the cspo exam hard?", &[]);
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    s.fake.wait_reply(dm_channel, dm, TIMEOUT).await;
+
     let lines = log_lines(s.bot.dir(), "unanswered.jsonl");
     assert_eq!(
         fields(&lines, "question", "transport"),
         [
             ("what is the weather tomorrow", "slash"),
             ("how much is the cspo course?", "message"),
-        ]
+            ("is the cspo exam hard?", "message"),
+        ],
+        "chatter, handled before the direct message, is not logged"
     );
-    for line in &lines {
+    for line in &lines[..2] {
         assert_eq!(line["guild_id"], GUILD_ID, "{line}");
         assert_eq!(line["channel_id"], CHANNEL_ID, "{line}");
     }
+    assert_eq!(
+        (&lines[2]["guild_id"], &lines[2]["channel_id"]),
+        (&Value::Null, &Value::Null)
+    );
     assert_eq!(lines[1]["unknown"], "price");
     let raw = raw_log(&s, "unanswered.jsonl");
-    assert!(
-        !raw.contains(&ALICE.to_string()) && !raw.contains("alice"),
-        "{raw}"
-    );
+    for private in [
+        ALICE.to_string(),
+        "alice".to_string(),
+        CAROL.to_string(),
+        "carol".to_string(),
+        dm_channel.to_string(),
+    ] {
+        assert!(!raw.contains(&private), "{private} in {raw}");
+    }
 }
 
 #[tokio::test]
@@ -117,7 +140,7 @@ async fn feedback_clicks_are_thanked_privately_and_logged() {
 async fn commands_and_clicks_are_rate_limited_per_user() {
     let s = Session::start(&[
         ("RATE_LIMIT_BURST", "2"),
-        ("RATE_LIMIT_REFILL_SECONDS", "60"),
+        ("RATE_LIMIT_REFILL_SECONDS", "3600"),
     ])
     .await;
     let mut replies = Vec::new();
@@ -143,9 +166,11 @@ async fn commands_and_clicks_are_rate_limited_per_user() {
     );
     let slowed = &replies[2]["data"];
     assert!(is_ephemeral(slowed));
+    // The whole refill period, less the moment the requests took.
+    let wait = wait_shown(description(slowed));
     assert!(
-        description(slowed).contains("Try again in 60 seconds"),
-        "{slowed}"
+        wait.is_some_and(|w| (3500..=3600).contains(&w)),
+        "{wait:?} in {slowed}"
     );
     s.bot.wait_line(&["asked to slow down"]).await;
 }

@@ -22,6 +22,7 @@ const RELOAD_TIMEOUT: Duration = Duration::from_secs(20);
 
 const TITLE: &str = "title = \"Does PSPO expire?\"";
 const VERDICT: &str = "**No, PSPO does not expire.**";
+const RELATED: &str = r#"related = ["cspo-validity", "pspo-registry", "cspo-vs-pspo"]"#;
 
 /// `topics.toml` with the PSPO validity topic marked as edit `n`, in both
 /// its title and its answer.
@@ -127,7 +128,7 @@ async fn requests_during_many_reloads_all_get_whole_answers_and_broken_edits_kee
     let knowledge = knowledge_copy();
     let topics = knowledge.path().join("topics.toml");
     let original = std::fs::read_to_string(&topics).expect("topics.toml");
-    assert!(original.contains(TITLE) && original.contains(VERDICT));
+    assert!(original.contains(TITLE) && original.contains(VERDICT) && original.contains(RELATED));
     let server = Arc::new(start(knowledge.path()));
 
     // Clients asking the whole time, checking every answer.
@@ -151,12 +152,17 @@ async fn requests_during_many_reloads_all_get_whole_answers_and_broken_edits_kee
         let version = format!("v{n}");
         wait_for_version(&server, Some(&version)).await;
 
-        // An empty title is refused: the previous edit keeps serving.
-        let refused = count_lines(&server, "knowledge not reloaded");
-        let broken = good.replace(&format!("Does PSPO expire? (v{n})\""), "\"");
+        // An empty title and a link to a topic that does not exist (named
+        // for this round, so its refusal is told apart from the last one's)
+        // are refused: the previous edit keeps serving.
+        let missing = format!("no-such-topic-{n}");
+        let broken = good
+            .replace(&format!("Does PSPO expire? (v{n})\""), "\"")
+            .replace(RELATED, &format!("related = [\"{missing}\"]"));
         assert_ne!(broken, good);
         std::fs::write(&topics, broken).expect("a broken edit is written");
-        wait_for_line(&server, "knowledge not reloaded", refused).await;
+        wait_for_line(&server, &missing, 0).await;
+        wait_for_line(&server, "knowledge not reloaded", n - 1).await;
         let (title, _) = whole_answer(&server.interact_ok(&ask()).await);
         assert_eq!(marker(&title), Some(version.as_str()));
     }

@@ -7,7 +7,6 @@
 //! what to answer; this module only does the I/O and the logging.
 
 use std::num::NonZeroU64;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -137,19 +136,19 @@ pub async fn register_only(
 }
 
 /// Connects, serves until SIGINT or SIGTERM, then closes every shard.
-/// Meanwhile the knowledge in `dir` is reloaded whenever it changes (see
-/// [`reload`]), and the commands registered again when a reload changes
-/// them.
+/// Meanwhile `reloader` reloads the knowledge whenever it changes (see
+/// [`reload`]), and the commands are registered again when a reload
+/// changes them.
 pub async fn run(
     config: DiscordConfig,
     faq: SharedFaq,
     ops: Operations,
-    dir: &Path,
+    reloader: reload::Reloader,
 ) -> Result<(), RunError> {
     // Listen first, so a signal during start-up is a clean exit (or, for
     // SIGHUP, a reload) too.
     let mut stop = Stop::listen().map_err(RunError::Signals)?;
-    let (reloads, commands_changed) = watch_knowledge(dir, faq.clone());
+    let (reloads, commands_changed) = watch_knowledge(reloader, faq.clone());
     let metrics = Arc::new(Metrics::new(
         faq.load().knowledge.topics.iter().map(|t| t.id.clone()),
     ));
@@ -201,6 +200,13 @@ pub async fn run(
     }
 }
 
+/// Pauses before registering changed commands again after a failure.
+const REGISTER_RETRIES: [Duration; 3] = [
+    Duration::from_secs(5),
+    Duration::from_secs(30),
+    Duration::from_secs(120),
+];
+
 /// Serves `/healthz` and `/metrics` on `addr` until the returned guard is
 /// dropped.
 async fn serve_monitor(
@@ -235,7 +241,7 @@ impl Drop for AbortOnDrop {
 /// Starts reloading the knowledge on change; the receiver hears of every
 /// reload that changed the commands.
 fn watch_knowledge(
-    dir: &Path,
+    reloader: reload::Reloader,
     faq: SharedFaq,
 ) -> (reload::Watching, tokio::sync::mpsc::UnboundedReceiver<()>) {
     let (changed_tx, changed) = tokio::sync::mpsc::unbounded_channel::<()>();
@@ -244,10 +250,7 @@ fn watch_knowledge(
             let _ = changed_tx.send(());
         }
     });
-    (
-        reload::spawn(dir.to_path_buf(), faq, Some(on_reload)),
-        changed,
-    )
+    (reloader.start(faq, Some(on_reload)), changed)
 }
 
 /// Registers the commands again whenever a reload changes them (a new
@@ -260,16 +263,27 @@ async fn register_on_change(
     guild: Option<GuildId>,
 ) {
     while changed.recv().await.is_some() {
-        let current = faq.load_full();
-        match register::set_commands(&http, &current, guild).await {
-            Ok(count) => info!(
-                count,
-                "the commands changed with the knowledge; registered them again"
-            ),
-            Err(e) => warn!(
-                error = %e,
-                "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"
-            ),
+        for (attempt, pause) in REGISTER_RETRIES.iter().chain([&Duration::ZERO]).enumerate() {
+            // Several reloads in a row need one registration, of the latest.
+            while changed.try_recv().is_ok() {}
+            let current = faq.load_full();
+            match register::set_commands(&http, &current, guild).await {
+                Ok(count) => {
+                    info!(
+                        count,
+                        "the commands changed with the knowledge; registered them again"
+                    );
+                    break;
+                }
+                Err(e) if attempt < REGISTER_RETRIES.len() => {
+                    warn!(error = %e, retry_in_s = pause.as_secs(), "could not register the changed commands; trying again");
+                    tokio::time::sleep(*pause).await;
+                }
+                Err(e) => warn!(
+                    error = %e,
+                    "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"
+                ),
+            }
         }
     }
 }
@@ -418,18 +432,6 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let started = Instant::now();
-        let faq = self.faq.load_full();
-        let handled = match &interaction {
-            Interaction::Component(c) if messages::delete_owner(&c.data.custom_id).is_some() => {
-                None
-            }
-            _ => Some(interactions::handle(
-                &faq,
-                &self.ops,
-                Transport::Slash,
-                &interaction,
-            )),
-        };
         let span = info_span!(
             "interaction",
             id = %interaction.id(),
@@ -440,38 +442,20 @@ impl EventHandler for Handler {
             feedback = Empty,
             latency_ms = Empty,
         );
-        if let Some(summary) = handled.as_ref().map(|h| &h.summary) {
-            self.metrics.record(summary);
-            span.record("command", summary.name.as_str());
-            if let Some(topic) = summary.topic() {
-                span.record("topic", topic);
-            }
-            if let Some(confidence) = summary.confidence {
-                span.record("confidence", rounded(confidence));
-            }
-            if let Some((_, vote)) = &summary.feedback {
-                span.record("feedback", vote.as_str());
-            }
-        }
         async {
-            let (result, done) = match (handled, &interaction) {
-                (Some(handled), _) => {
-                    let done = match handled.summary.slowed {
-                        Some(_) => "asked to slow down",
-                        None => "answered",
-                    };
-                    (send(&ctx, &interaction, handled.response).await, done)
-                }
-                (None, Interaction::Component(c)) => {
-                    let owner = messages::delete_owner(&c.data.custom_id).unwrap_or_default();
-                    (self.delete_clicked(&ctx, c, owner).await, "answered")
-                }
-                (None, _) => (Ok(()), "ignored"),
+            let (result, done) = match &interaction {
+                // "Remove" on a reply is not limited: it only ever takes
+                // something away, and only the asker's click does.
+                Interaction::Component(c) => match messages::delete_owner(&c.data.custom_id) {
+                    Some(owner) => (self.delete_clicked(&ctx, c, owner).await, "answered"),
+                    None => self.handle(&ctx, &interaction).await,
+                },
+                _ => self.handle(&ctx, &interaction).await,
             };
             self.metrics.latency(started.elapsed());
             finish(&Span::current(), started, result.err(), done);
         }
-        .instrument(span.clone())
+        .instrument(span)
         .await;
     }
 
@@ -556,6 +540,37 @@ enum Plan {
 }
 
 impl Handler {
+    /// Answers an interaction with [`interactions::handle`] on the current
+    /// knowledge, counts it and notes it in the current span.
+    async fn handle(
+        &self,
+        ctx: &Context,
+        interaction: &Interaction,
+    ) -> (serenity::Result<()>, &'static str) {
+        let handled = {
+            let faq = self.faq.load();
+            interactions::handle(&faq, &self.ops, Transport::Slash, interaction)
+        };
+        let summary = &handled.summary;
+        self.metrics.record(summary);
+        let span = Span::current();
+        span.record("command", summary.name.as_str());
+        if let Some(topic) = summary.topic() {
+            span.record("topic", topic);
+        }
+        if let Some(confidence) = summary.confidence {
+            span.record("confidence", rounded(confidence));
+        }
+        if let Some((_, vote)) = &summary.feedback {
+            span.record("feedback", vote.as_str());
+        }
+        let done = match summary.slowed {
+            Some(_) => "asked to slow down",
+            None => "answered",
+        };
+        (send(ctx, interaction, handled.response).await, done)
+    }
+
     fn calm(&self) -> std::sync::MutexGuard<'_, Calm> {
         self.calm.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -641,10 +656,7 @@ impl Handler {
             _ => {}
         }
         if let Some(found) = &found {
-            let place = Place {
-                guild_id: msg.guild_id.map(GuildId::get),
-                channel_id: Some(msg.channel_id.get()),
-            };
+            let place = Place::in_discord(msg.guild_id.map(GuildId::get), msg.channel_id.get());
             unanswered::record(
                 self.ops.unanswered.as_ref(),
                 question,

@@ -118,18 +118,16 @@ pub fn respond(faq: &Faq, interaction: &Interaction) -> CreateInteractionRespons
     handle(faq, &Operations::default(), Transport::Http, interaction).response
 }
 
-/// Where an interaction happened: its guild and channel, never its user.
+/// Where an interaction happened: its guild and channel, never its user
+/// (nor, in a DM, the channel, which is theirs).
 pub fn place(interaction: &Interaction) -> Place {
     let (guild, channel) = match interaction {
-        Interaction::Command(c) | Interaction::Autocomplete(c) => (c.guild_id, Some(c.channel_id)),
-        Interaction::Component(c) => (c.guild_id, Some(c.channel_id)),
-        Interaction::Modal(m) => (m.guild_id, Some(m.channel_id)),
-        _ => (None, None),
+        Interaction::Command(c) | Interaction::Autocomplete(c) => (c.guild_id, c.channel_id),
+        Interaction::Component(c) => (c.guild_id, c.channel_id),
+        Interaction::Modal(m) => (m.guild_id, m.channel_id),
+        _ => return Place::default(),
     };
-    Place {
-        guild_id: guild.map(|g| g.get()),
-        channel_id: channel.map(|c| c.get()),
-    }
+    Place::in_discord(guild.map(|g| g.get()), channel.get())
 }
 
 /// How long the person behind `interaction` must wait, if they are over

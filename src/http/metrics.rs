@@ -22,9 +22,9 @@ use crate::ops::feedback::Vote;
 /// Prefix of every metric name.
 const NS: &str = "cspo_pspo_bot";
 
-/// Most topic series kept; a backstop, since topics only come from the
-/// knowledge.
-const MAX_TOPIC_SERIES: usize = 1000;
+/// Most series of a labelled counter; a backstop, since topics only come
+/// from the knowledge. Beyond it, new labels are not counted.
+const MAX_SERIES: usize = 2000;
 
 /// Upper bounds of the latency buckets, in seconds. A verified `/ask`
 /// takes well under a millisecond, so the fine buckets are at the bottom.
@@ -143,9 +143,7 @@ impl Metrics {
     /// A topic of the loaded knowledge was shown: asked for, or opened
     /// with a button or menu.
     pub fn answer(&self, topic: &str) {
-        if !self.answers.inc_by(topic, 1) {
-            self.unanswered();
-        }
+        self.answers.inc_by(topic, 1);
     }
 
     /// A "Helpful" / "Not helpful" click on a topic of the loaded knowledge.
@@ -310,9 +308,8 @@ impl<K> Default for Labelled<K> {
 }
 
 impl<K: PartialEq + Clone> Labelled<K> {
-    /// Adds `n` to `key`'s counter, creating it if there is room. Returns
-    /// whether it was counted.
-    fn inc_by<Q>(&self, key: &Q, n: u64) -> bool
+    /// Adds `n` to `key`'s counter, creating it if there is room.
+    fn inc_by<Q>(&self, key: &Q, n: u64)
     where
         K: PartialEq<Q>,
         Q: ToOwned<Owned = K> + ?Sized,
@@ -321,20 +318,18 @@ impl<K: PartialEq + Clone> Labelled<K> {
             let series = self.series.read().unwrap_or_else(PoisonError::into_inner);
             if let Some((_, c)) = series.iter().find(|(k, _)| k == key) {
                 c.fetch_add(n, Relaxed);
-                return true;
+                return;
             }
         }
         let mut series = self.series.write().unwrap_or_else(PoisonError::into_inner);
         // Someone may have added it between the two locks.
         if let Some((_, c)) = series.iter().find(|(k, _)| k == key) {
             c.fetch_add(n, Relaxed);
-            return true;
+            return;
         }
-        if series.len() >= MAX_TOPIC_SERIES {
-            return false;
+        if series.len() < MAX_SERIES {
+            series.push((key.to_owned(), AtomicU64::new(n)));
         }
-        series.push((key.to_owned(), AtomicU64::new(n)));
-        true
     }
 
     fn snapshot(&self) -> Vec<(K, u64)> {
@@ -532,15 +527,15 @@ mod tests {
     #[test]
     fn topic_series_are_capped() {
         let m = Metrics::new(Vec::<String>::new());
-        for i in 0..MAX_TOPIC_SERIES + 5 {
+        for i in 0..MAX_SERIES + 5 {
             m.answer(&format!("t{i}"));
         }
         let text = m.render(0);
         assert_eq!(
             text.matches("cspo_pspo_bot_answers_total{").count(),
-            MAX_TOPIC_SERIES
+            MAX_SERIES
         );
-        assert_eq!(value(&text, "cspo_pspo_bot_unanswered_total"), Some(5.0));
+        assert_eq!(value(&text, "cspo_pspo_bot_unanswered_total"), Some(0.0));
     }
 
     #[test]

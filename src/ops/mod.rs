@@ -61,7 +61,35 @@ pub struct Place {
     pub channel_id: Option<u64>,
 }
 
+impl Place {
+    /// A place in Discord. Outside a guild the channel is a direct
+    /// message, which belongs to one person, so its id is left out.
+    pub fn in_discord(guild_id: Option<u64>, channel_id: u64) -> Place {
+        Place {
+            guild_id,
+            channel_id: guild_id.map(|_| channel_id),
+        }
+    }
+}
+
 /// The current time as RFC 3339 in UTC, to the second.
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_direct_messages_channel_is_not_recorded() {
+        assert_eq!(
+            Place::in_discord(Some(1), 2),
+            Place {
+                guild_id: Some(1),
+                channel_id: Some(2)
+            }
+        );
+        assert_eq!(Place::in_discord(None, 2), Place::default());
+    }
 }

@@ -29,6 +29,8 @@ pub type SharedFaq = Arc<ArcSwap<Faq>>;
 
 /// How long the folder must be quiet before a change is reloaded.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
+/// The longest a change waits for the folder to go quiet.
+pub const MAX_SETTLE: Duration = Duration::from_secs(2);
 
 /// Called after a successful reload with the old and the new knowledge.
 pub type OnReload = Box<dyn Fn(&Faq, &Faq) + Send + Sync>;
@@ -82,72 +84,123 @@ impl Drop for Watching {
     }
 }
 
-/// Reloads `dir` into `shared` whenever a file in it changes and on
-/// SIGHUP, until the returned guard is dropped. Must be called inside a
-/// tokio runtime. If the folder cannot be watched (a system out of
-/// inotify watches, say), that is logged and SIGHUP still works.
-pub fn spawn(dir: PathBuf, shared: SharedFaq, on_reload: Option<OnReload>) -> Watching {
-    let (tx, mut rx) = mpsc::unbounded_channel::<()>();
-    let watcher = watch(&dir, tx)
-        .map_err(|e| {
-            tracing::warn!(
-                dir = %dir.display(),
-                error = %e,
-                "cannot watch the knowledge folder; reload it with SIGHUP instead"
-            );
-        })
-        .ok();
-
-    // Installed now, not when the task first runs: from here on a SIGHUP
-    // reloads instead of ending the process, as it would by default.
-    let mut hangup = hangup_signal();
-    let on_reload = on_reload.map(Arc::new);
-    let task = tokio::spawn(async move {
-        // The watcher stops when dropped: it lives as long as this task.
-        let _watcher = watcher;
-        loop {
-            let trigger = tokio::select! {
-                Some(()) = rx.recv() => {
-                    // Wait for the folder to go quiet.
-                    while let Ok(Some(())) = tokio::time::timeout(DEBOUNCE, rx.recv()).await {}
-                    "change"
-                }
-                () = next_hangup(&mut hangup) => "SIGHUP",
-            };
-            let (d, s, callback) = (dir.clone(), shared.clone(), on_reload.clone());
-            let loaded =
-                tokio::task::spawn_blocking(move || reload_now(&d, &s, callback.as_deref())).await;
-            let Ok(result) = loaded else {
-                tracing::error!(
-                    trigger,
-                    "knowledge reload stopped unexpectedly; still serving the previous version"
-                );
-                continue;
-            };
-            match result {
-                Ok(topics) => {
-                    tracing::info!(trigger, topics, dir = %dir.display(), "knowledge reloaded")
-                }
-                Err(problems) => {
-                    for p in &problems.0 {
-                        tracing::error!(trigger, "{p}");
-                    }
-                    tracing::error!(
-                        trigger,
-                        problems = problems.0.len(),
-                        "knowledge not reloaded: still serving the previous version"
-                    );
-                }
-            }
-        }
-    });
-    Watching { tasks: vec![task] }
+/// A reloader that is listening but not yet reloading. It is made before
+/// the knowledge is first read, so that neither an edit nor a SIGHUP
+/// arriving during start-up is lost: from [`Reloader::prepare`] on, a
+/// SIGHUP no longer ends the process (its default), and changes are queued
+/// until [`Reloader::start`].
+pub struct Reloader {
+    dir: PathBuf,
+    changes: mpsc::UnboundedReceiver<()>,
+    watcher: Option<notify::RecommendedWatcher>,
+    hangup: Hangup,
 }
 
-/// A watcher that sends on `tx` whenever something in `dir` changes.
+impl Reloader {
+    /// Installs the SIGHUP handler and starts watching `dir`. Must be
+    /// called inside a tokio runtime. If the folder cannot be watched (a
+    /// system out of inotify watches, say), that is logged and SIGHUP still
+    /// works.
+    pub fn prepare(dir: PathBuf) -> Reloader {
+        let (tx, changes) = mpsc::unbounded_channel::<()>();
+        let watcher = watch(&dir, tx)
+            .map_err(|e| {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    error = %e,
+                    "cannot watch the knowledge folder; reload it with SIGHUP instead"
+                );
+            })
+            .ok();
+        Reloader {
+            dir,
+            changes,
+            watcher,
+            hangup: hangup_signal(),
+        }
+    }
+
+    /// Reloads into `shared` on every change and SIGHUP until the returned
+    /// guard is dropped; `on_reload` hears of each successful reload.
+    pub fn start(self, shared: SharedFaq, on_reload: Option<OnReload>) -> Watching {
+        let Reloader {
+            dir,
+            mut changes,
+            watcher,
+            mut hangup,
+        } = self;
+        let on_reload = on_reload.map(Arc::new);
+        let task = tokio::spawn(async move {
+            // The watcher stops when dropped: it lives as long as this task.
+            let _watcher = watcher;
+            loop {
+                let trigger = tokio::select! {
+                    Some(()) = changes.recv() => {
+                        settle(&mut changes).await;
+                        "change"
+                    }
+                    () = next_hangup(&mut hangup) => "SIGHUP",
+                };
+                let (d, s, callback) = (dir.clone(), shared.clone(), on_reload.clone());
+                let loaded =
+                    tokio::task::spawn_blocking(move || reload_now(&d, &s, callback.as_deref()))
+                        .await;
+                match loaded {
+                    Ok(result) => report(trigger, &dir, result),
+                    Err(_) => tracing::error!(
+                        trigger,
+                        "knowledge reload stopped unexpectedly; still serving the previous version"
+                    ),
+                }
+            }
+        });
+        Watching { tasks: vec![task] }
+    }
+}
+
+/// Waits for the folder to go quiet for [`DEBOUNCE`], as an editor's save
+/// is several writes; but no longer than [`MAX_SETTLE`], so a folder that
+/// never goes quiet is still reloaded.
+async fn settle(changes: &mut mpsc::UnboundedReceiver<()>) {
+    let deadline = tokio::time::Instant::now() + MAX_SETTLE;
+    while tokio::time::Instant::now() < deadline {
+        match tokio::time::timeout(DEBOUNCE, changes.recv()).await {
+            Ok(Some(())) => continue,
+            Ok(None) | Err(_) => break,
+        }
+    }
+}
+
+/// Logs a reload's result: one line on success, every problem and a
+/// summary on failure.
+fn report(trigger: &str, dir: &Path, result: Result<usize, Diagnostics>) {
+    match result {
+        Ok(topics) => {
+            tracing::info!(trigger, topics, dir = %dir.display(), "knowledge reloaded")
+        }
+        Err(problems) => {
+            for p in &problems.0 {
+                tracing::error!(trigger, "{p}");
+            }
+            tracing::error!(
+                trigger,
+                problems = problems.0.len(),
+                "knowledge not reloaded: still serving the previous version"
+            );
+        }
+    }
+}
+
+/// A watcher that sends on `tx` whenever a `.toml` file in `dir` changes;
+/// editors' swap and backup files are not knowledge.
 fn watch(dir: &Path, tx: mpsc::UnboundedSender<()>) -> notify::Result<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| !e.kind.is_access()) {
+        let Ok(event) = event else { return };
+        let knowledge = event
+            .paths
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "toml"));
+        if knowledge && !event.kind.is_access() {
             let _ = tx.send(());
         }
     })?;
@@ -162,7 +215,9 @@ type Hangup = ();
 
 #[cfg(unix)]
 fn hangup_signal() -> Hangup {
-    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok()
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .map_err(|e| tracing::warn!(error = %e, "cannot listen for SIGHUP; edits to the folder still reload"))
+        .ok()
 }
 #[cfg(not(unix))]
 fn hangup_signal() -> Hangup {}

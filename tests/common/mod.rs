@@ -61,3 +61,9 @@ pub fn fields<'a>(records: &'a [serde_json::Value], a: &str, b: &str) -> Vec<(&'
         })
         .collect()
 }
+
+/// The seconds in a "Try again in N seconds" note, if there is one.
+pub fn wait_shown(text: &str) -> Option<u64> {
+    let rest = &text[text.find("Try again in ")? + "Try again in ".len()..];
+    rest.split_whitespace().next()?.parse().ok()
+}
