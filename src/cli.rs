@@ -4,13 +4,14 @@ use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::{DiscordConfig, LogFormat};
-use crate::discord::gateway;
+use crate::discord::{gateway, register};
 use crate::ops::{reload, Operations};
 use crate::{batch, config, console, http, Faq};
 
@@ -309,14 +310,19 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         let shutdown = http::server::shutdown_signal().context("installing the signal handlers")?;
-        // This endpoint cannot register commands (that takes the bot's
-        // token), so a reload that changes them says what to run.
-        let on_reload: reload::OnReload = Box::new(|old, new| {
-            if reload::commands_changed(old, new) {
-                tracing::warn!("the commands changed with the knowledge; run `cspo-pspo-bot register` so Discord shows them");
-            }
-        });
-        let _reloads = reloader.start(faq.clone(), Some(on_reload));
+        // Commands changed by a reload are registered again when the
+        // token and application id are set; otherwise the log says what
+        // to run.
+        let (reloads, changed) = register::watch_commands(reloader, faq.clone());
+        let _reloads = match registrar()? {
+            Some((http, guild)) => reloads.also(tokio::spawn(register::register_on_change(
+                changed,
+                faq.clone(),
+                http,
+                guild,
+            ))),
+            None => reloads.also(tokio::spawn(register::warn_on_change(changed))),
+        };
         tracing::info!(
             topics = faq.load().knowledge.topics.len(),
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
@@ -328,6 +334,25 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// What `serve-http` registers changed commands with, if it can: the
+/// REST client and the guild (from `DISCORD_GUILD_ID`), when the token and
+/// the application id are both set.
+fn registrar() -> anyhow::Result<Option<(Arc<serenity::all::Http>, Option<serenity::all::GuildId>)>>
+{
+    if config::discord_token().is_none() {
+        return Ok(None);
+    }
+    let config = DiscordConfig::from_env()?;
+    if config.application_id.is_none() {
+        tracing::warn!("DISCORD_TOKEN is set without DISCORD_APPLICATION_ID, so commands changed by a reload are not registered");
+        return Ok(None);
+    }
+    Ok(Some((
+        Arc::new(gateway::http(&config)),
+        config.guild_id.map(serenity::all::GuildId::from),
+    )))
 }
 
 /// Log lines to stdout: text by default, one JSON object per line with

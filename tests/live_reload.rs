@@ -1,10 +1,12 @@
 //! Knowledge edited while `serve-http` is busy: every request gets a whole
 //! answer from one version of the knowledge, a broken edit leaves the old
 //! knowledge serving (and says what is wrong, with file and line), a good
-//! edit is picked up without a restart, and so is SIGHUP.
+//! edit is picked up without a restart, and so is SIGHUP. Commands a
+//! reload changes are registered again when the endpoint has the token.
 
 mod common;
 mod http_support;
+mod support;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -266,5 +268,41 @@ async fn sighup_reloads_and_a_changed_command_says_to_register_again() {
     assert_eq!(
         shapes::message_response(&compared)["embeds"][0]["title"],
         "APO vs CSPO"
+    );
+}
+
+#[tokio::test]
+async fn with_the_token_a_reload_that_changes_the_commands_registers_them() {
+    use support::fake_discord::{FakeDiscord, APP_ID, TOKEN};
+    let fake = FakeDiscord::start().await;
+    let knowledge = knowledge_copy();
+    let dir = knowledge.path().to_string_lossy().into_owned();
+    let app_id = APP_ID.to_string();
+    let server = Server::start_with(&[
+        ("KNOWLEDGE_DIR", dir.as_str()),
+        ("DISCORD_TOKEN", TOKEN),
+        ("DISCORD_APPLICATION_ID", app_id.as_str()),
+        ("DISCORD_HTTP_PROXY", fake.rest_url()),
+    ]);
+    add_a_certification(knowledge.path());
+    let put = fake
+        .wait_call(
+            "PUT",
+            &format!("/api/v10/applications/{APP_ID}/commands"),
+            RELOAD_TIMEOUT,
+        )
+        .await;
+    let choices: Vec<&str> = put.body[1]["options"][0]["choices"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert_eq!(choices, ["cspo", "pspo", "apo"]);
+    wait_for_line(&server, "registered them again", 0).await;
+    assert_eq!(count_lines(&server, "cspo-pspo-bot register"), 0);
+    assert!(
+        !server.output().iter().any(|l| l.contains(TOKEN)),
+        "the token never reaches the logs"
     );
 }

@@ -148,7 +148,7 @@ pub async fn run(
     // Listen first, so a signal during start-up is a clean exit (or, for
     // SIGHUP, a reload) too.
     let mut stop = Stop::listen().map_err(RunError::Signals)?;
-    let (reloads, commands_changed) = watch_knowledge(reloader, faq.clone());
+    let (reloads, commands_changed) = register::watch_commands(reloader, faq.clone());
     let metrics = Arc::new(Metrics::new(
         faq.load().knowledge.topics.iter().map(|t| t.id.clone()),
     ));
@@ -166,7 +166,7 @@ pub async fn run(
     // Dropped (and so stopped) when `run` returns.
     let _reloads = if registers(&config) {
         let guild = config.guild_id.map(GuildId::from);
-        reloads.also(tokio::spawn(register_on_change(
+        reloads.also(tokio::spawn(register::register_on_change(
             commands_changed,
             faq,
             Arc::clone(&client.http),
@@ -200,13 +200,6 @@ pub async fn run(
     }
 }
 
-/// Pauses before registering changed commands again after a failure.
-const REGISTER_RETRIES: [Duration; 3] = [
-    Duration::from_secs(5),
-    Duration::from_secs(30),
-    Duration::from_secs(120),
-];
-
 /// Serves `/healthz` and `/metrics` on `addr` until the returned guard is
 /// dropped.
 async fn serve_monitor(
@@ -235,56 +228,6 @@ struct AbortOnDrop(tokio::task::JoinHandle<()>);
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
-    }
-}
-
-/// Starts reloading the knowledge on change; the receiver hears of every
-/// reload that changed the commands.
-fn watch_knowledge(
-    reloader: reload::Reloader,
-    faq: SharedFaq,
-) -> (reload::Watching, tokio::sync::mpsc::UnboundedReceiver<()>) {
-    let (changed_tx, changed) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let on_reload: reload::OnReload = Box::new(move |old, new| {
-        if reload::commands_changed(old, new) {
-            let _ = changed_tx.send(());
-        }
-    });
-    (reloader.start(faq, Some(on_reload)), changed)
-}
-
-/// Registers the commands again whenever a reload changes them (a new
-/// certification among `/compare`'s choices, say), so Discord shows what
-/// the bot now answers.
-async fn register_on_change(
-    mut changed: tokio::sync::mpsc::UnboundedReceiver<()>,
-    faq: SharedFaq,
-    http: Arc<Http>,
-    guild: Option<GuildId>,
-) {
-    while changed.recv().await.is_some() {
-        for (attempt, pause) in REGISTER_RETRIES.iter().chain([&Duration::ZERO]).enumerate() {
-            // Several reloads in a row need one registration, of the latest.
-            while changed.try_recv().is_ok() {}
-            let current = faq.load_full();
-            match register::set_commands(&http, &current, guild).await {
-                Ok(count) => {
-                    info!(
-                        count,
-                        "the commands changed with the knowledge; registered them again"
-                    );
-                    break;
-                }
-                Err(e) if attempt < REGISTER_RETRIES.len() => {
-                    warn!(error = %e, retry_in_s = pause.as_secs(), "could not register the changed commands; trying again");
-                    tokio::time::sleep(*pause).await;
-                }
-                Err(e) => warn!(
-                    error = %e,
-                    "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"
-                ),
-            }
-        }
     }
 }
 

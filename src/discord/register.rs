@@ -1,12 +1,86 @@
-//! The core's command definitions as Discord application commands.
+//! The core's command definitions as Discord application commands, and
+//! keeping them in step with knowledge that is reloaded while running.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use serenity::all::{
     Command, CommandOptionType, CreateCommand, CreateCommandOption, GuildId, Http,
 };
+use tokio::sync::mpsc;
+use tracing::{info, warn};
 
 use crate::commands::{self, CommandSpec};
 use crate::limits::{self, clamp};
+use crate::ops::reload::{self, SharedFaq};
 use crate::Faq;
+
+/// Pauses before registering changed commands again after a failure.
+const REGISTER_RETRIES: [Duration; 3] = [
+    Duration::from_secs(5),
+    Duration::from_secs(30),
+    Duration::from_secs(120),
+];
+
+/// Starts reloading the knowledge on change; the receiver hears of every
+/// reload that changed the commands, for [`register_on_change`] or
+/// [`warn_on_change`].
+pub fn watch_commands(
+    reloader: reload::Reloader,
+    faq: SharedFaq,
+) -> (reload::Watching, mpsc::UnboundedReceiver<()>) {
+    let (changed_tx, changed) = mpsc::unbounded_channel::<()>();
+    let on_reload: reload::OnReload = Box::new(move |old, new| {
+        if reload::commands_changed(old, new) {
+            let _ = changed_tx.send(());
+        }
+    });
+    (reloader.start(faq, Some(on_reload)), changed)
+}
+
+/// Registers the commands again whenever a reload changes them (a new
+/// certification among `/compare`'s choices, say), so Discord shows what
+/// the bot now answers.
+pub async fn register_on_change(
+    mut changed: mpsc::UnboundedReceiver<()>,
+    faq: SharedFaq,
+    http: Arc<Http>,
+    guild: Option<GuildId>,
+) {
+    while changed.recv().await.is_some() {
+        for (attempt, pause) in REGISTER_RETRIES.iter().chain([&Duration::ZERO]).enumerate() {
+            // Several reloads in a row need one registration, of the latest.
+            while changed.try_recv().is_ok() {}
+            let current = faq.load_full();
+            match set_commands(&http, &current, guild).await {
+                Ok(count) => {
+                    info!(
+                        count,
+                        "the commands changed with the knowledge; registered them again"
+                    );
+                    break;
+                }
+                Err(e) if attempt < REGISTER_RETRIES.len() => {
+                    warn!(error = %e, retry_in_s = pause.as_secs(), "could not register the changed commands; trying again");
+                    tokio::time::sleep(*pause).await;
+                }
+                Err(e) => warn!(
+                    error = %e,
+                    "the commands changed with the knowledge, but registering them failed; run `cspo-pspo-bot register`"
+                ),
+            }
+        }
+    }
+}
+
+/// For a process that cannot register commands (no token or application
+/// id): says, on every reload that changed them, what to run.
+pub async fn warn_on_change(mut changed: mpsc::UnboundedReceiver<()>) {
+    while changed.recv().await.is_some() {
+        while changed.try_recv().is_ok() {}
+        warn!("the commands changed with the knowledge; run `cspo-pspo-bot register` so Discord shows them (or set DISCORD_TOKEN and DISCORD_APPLICATION_ID, and this is done for you)");
+    }
+}
 
 pub fn create_command(spec: &CommandSpec) -> CreateCommand {
     let mut command = CreateCommand::new(spec.name)

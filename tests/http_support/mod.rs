@@ -81,6 +81,10 @@ pub fn command_in(dir: &std::path::Path, envs: &[(&str, &str)]) -> Command {
         .env_remove("LOG_MAX_BYTES")
         .env_remove("RATE_LIMIT_BURST")
         .env_remove("RATE_LIMIT_REFILL_SECONDS")
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DISCORD_APPLICATION_ID")
+        .env_remove("DISCORD_GUILD_ID")
+        .env_remove("DISCORD_HTTP_PROXY")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
