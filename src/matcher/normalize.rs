@@ -14,7 +14,35 @@ pub fn normalize(text: &str) -> String {
     let mut chars = text.char_indices().peekable();
     // What the last written character was, to split "pspo1" into "pspo 1".
     let mut last = Kind::Space;
+    // Letters written since the last space, and whether that word was
+    // spelled with dots ("c.s.p.o").
+    let mut word_len = 0usize;
+    let mut dotted = false;
     while let Some((i, c)) = chars.next() {
+        if last == Kind::Space {
+            word_len = 0;
+            dotted = false;
+        }
+        // An acronym spelled with dots ("C.S.P.O", "e.g.") is one word.
+        if c == '.' && last == Kind::Letter && (word_len == 1 || dotted) {
+            let mut ahead = chars.clone();
+            let single_letter_next = ahead.next().is_some_and(|(_, n)| n.is_alphabetic())
+                && !ahead.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+            if single_letter_next {
+                dotted = true;
+                continue;
+            }
+        }
+        // A zero typed for an "o" after letters ("psp0") is the letter,
+        // unless it is part of a number ("pspo10").
+        let c = if c == '0'
+            && last == Kind::Letter
+            && !chars.peek().is_some_and(|(_, n)| n.is_ascii_digit())
+        {
+            'o'
+        } else {
+            c
+        };
         if c == '<' {
             if let Some(len) = discord_markup_len(&text[i..]) {
                 skip_bytes(&mut chars, i + len);
@@ -59,8 +87,10 @@ pub fn normalize(text: &str) -> String {
             };
             if last != Kind::Space && last != kind {
                 out.push(' ');
+                word_len = 0;
             }
             out.push(lower);
+            word_len += 1;
             last = kind;
         }
     }
@@ -154,6 +184,20 @@ mod tests {
     fn lowercases_and_drops_punctuation() {
         assert_eq!(normalize("Does PSPO expire?!"), "does pspo expire");
         assert_eq!(normalize("  CSPO   vs.  PSPO  "), "cspo vs pspo");
+    }
+
+    #[test]
+    fn dotted_acronyms_and_zeros_for_os_read_as_words() {
+        assert_eq!(normalize("wat is C.S.P.O?"), "wat is cspo");
+        assert_eq!(normalize("e.g. the PSPO"), "eg the pspo");
+        assert_eq!(normalize("psp0 expiry"), "pspo expiry");
+        assert_eq!(normalize("PSP0-I"), "pspo i");
+        assert_eq!(
+            normalize("pspo10 and v2.0 in 2020"),
+            "pspo 10 and v 2 0 in 2020"
+        );
+        assert_eq!(normalize("scrum.org"), "scrum org");
+        assert_eq!(normalize("a.b"), "ab");
     }
 
     #[test]
