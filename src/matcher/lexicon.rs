@@ -63,6 +63,9 @@ pub struct Reading {
     pub certifications: u64,
     /// Certifications whose issuer was named.
     pub issuers: u64,
+    /// Certifications named only as a point of comparison ("... like
+    /// CSPO"): the question is about the other one.
+    pub references: u64,
     /// Facts the article lacks that the text asks about.
     pub unknown: Vec<u32>,
     /// Another certification, named without the one it belongs with.
@@ -104,6 +107,11 @@ pub struct Lexicon {
     /// The concept an issuer's name adds when the certification is named
     /// too ("is CSPO from Scrum Alliance?").
     issuer_concept: Option<ConceptId>,
+    /// "like" and "unlike", before a certification compared with.
+    comparison_words: Vec<WordId>,
+    /// "same" and "as", which do the same together ("same as CSPO").
+    same_word: Option<WordId>,
+    as_word: Option<WordId>,
 }
 
 #[derive(Default)]
@@ -281,6 +289,12 @@ impl Lexicon {
             .map(|(k, _)| k[0])
             .collect();
         let corrector = Corrector::new(&b.texts, &entity_words, &blocker_words);
+        let comparison_words = ["like", "unlike"]
+            .iter()
+            .filter_map(|w| b.words.get(*w).copied())
+            .collect();
+        let same_word = b.words.get("same").copied();
+        let as_word = b.words.get("as").copied();
         Lexicon {
             words: b.words,
             filler: b.filler,
@@ -299,6 +313,9 @@ impl Lexicon {
             domain,
             combinations,
             issuer_concept,
+            comparison_words,
+            same_word,
+            as_word,
         }
     }
 
@@ -392,6 +409,12 @@ impl Lexicon {
         let mut key: Vec<WordId> = Vec::with_capacity(MAX_PHRASE_WORDS);
         let mut i = 0;
         while i < ids.len() {
+            // "like CSPO" and "unlike CSPO" name a certification to compare
+            // with, not the one asked about.
+            let word = |j: usize| ids.get(j).copied().flatten().map(|(id, _)| id);
+            let after_like = i > 0
+                && (word(i - 1).is_some_and(|id| self.comparison_words.contains(&id))
+                    || (i > 1 && word(i - 1) == self.as_word && word(i - 2) == self.same_word));
             let mut matched = 0;
             let longest = MAX_PHRASE_WORDS.min(ids.len() - i);
             for len in (1..=longest).rev() {
@@ -412,7 +435,12 @@ impl Lexicon {
                 if let Some(signals) = self.phrases.get(key.as_slice()) {
                     let weight = if corrected { CORRECTED_WEIGHT } else { 1.0 };
                     for s in signals.iter() {
-                        self.apply(&mut reading, *s, weight);
+                        match s {
+                            Signal::Certifications(bits) if after_like => {
+                                reading.references |= bits;
+                            }
+                            _ => self.apply(&mut reading, *s, weight),
+                        }
                     }
                     matched = len;
                     break;
@@ -424,6 +452,11 @@ impl Lexicon {
                 matched = 1;
             }
             i += matched;
+        }
+        // Named only to compare with, or compared with nothing said about
+        // either ("is PSPO like CSPO?"): then it is part of the question.
+        if reading.certifications == 0 || reading.concepts.is_empty() {
+            reading.certifications |= reading.references;
         }
         self.settle_issuers(&mut reading);
         self.settle_related(&mut reading);

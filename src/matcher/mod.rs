@@ -555,6 +555,31 @@ mod tests {
     }
 
     #[test]
+    fn a_certification_named_to_compare_with_is_not_the_subject() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        let knowledge = crate::knowledge::Knowledge::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let matcher = Matcher::new(&knowledge);
+        let topic = |q: &str| matcher.find(q).topic;
+        for (question, expected) in [
+            (
+                "PSPO expires after two years like CSPO, right?",
+                "pspo-validity",
+            ),
+            (
+                "PSPO needs a two-day course just like CSPO, yes?",
+                "pspo-requirements",
+            ),
+            ("Unlike CSPO, is PSPO valid for life?", "pspo-validity"),
+            ("does pspo expire the same as cspo", "pspo-validity"),
+            ("CSPO expires every two years like PSPO?", "cspo-validity"),
+        ] {
+            assert_eq!(topic(question).as_deref(), Some(expected), "{question}");
+        }
+        // Compared with nothing else said, both are the subject.
+        assert_ne!(topic("is pspo like cspo?").as_deref(), Some("what-is-pspo"));
+    }
+
+    #[test]
     fn certification_fit_keeps_one_certification_from_answering_the_other() {
         let cspo = 1;
         let pspo = 2;
