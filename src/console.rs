@@ -8,7 +8,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use crate::commands::{self, TOPIC_PREFIX};
 use crate::ops::jsonl::JsonlLog;
-use crate::ops::{unanswered, Place, Transport};
+use crate::ops::{feedback, unanswered, Place, Transport};
 use crate::reply::{Button, Reply};
 use crate::Faq;
 
@@ -50,6 +50,9 @@ pub fn render(reply: &Reply) -> String {
                 label, custom_id, ..
             } => match custom_id.strip_prefix(TOPIC_PREFIX) {
                 Some(id) => out.push_str(&format!("[{label}] /open {id}\n")),
+                // Feedback is for Discord's users; a terminal has no one to
+                // count it for.
+                None if custom_id.starts_with(feedback::PREFIX) => {}
                 None => out.push_str(&format!("[{label}]\n")),
             },
         }
