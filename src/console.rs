@@ -177,7 +177,22 @@ pub fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::plain;
+    use super::{plain, respond};
+    use crate::Faq;
+
+    #[test]
+    fn an_answer_shows_its_links_but_not_the_feedback_buttons() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        let faq = Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let shown = respond(&faq, None, "does pspo expire?").unwrap_or_default();
+        assert!(shown.starts_with("== Does PSPO expire? =="), "{shown}");
+        assert!(
+            shown.contains("[Read the full article] https://"),
+            "{shown}"
+        );
+        assert!(shown.contains("/open cspo-validity"), "{shown}");
+        assert!(!shown.contains("Helpful"), "{shown}");
+    }
 
     #[test]
     fn markdown_links_and_bold_read_as_plain_text() {
