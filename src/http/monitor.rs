@@ -1,6 +1,7 @@
 //! `GET /healthz` and `GET /metrics`, whichever way the bot runs: beside
-//! `/interactions` in `serve-http`, and on `METRICS_ADDR` for the gateway
-//! bot, which otherwise has no HTTP server at all.
+//! `/interactions` in `serve-http` (whose router calls [`health`] and
+//! [`metrics_text`] with its own state), and on `METRICS_ADDR` for the
+//! gateway bot, which otherwise has no HTTP server at all.
 
 use std::future::Future;
 use std::io;
@@ -40,21 +41,31 @@ where
 }
 
 async fn healthz(State(monitor): State<Arc<Monitor>>) -> Response {
+    health(&monitor.faq)
+}
+
+async fn metrics(State(monitor): State<Arc<Monitor>>) -> Response {
+    metrics_text(&monitor.faq, &monitor.metrics)
+}
+
+/// The `/healthz` response: ok, and how many topics are served now.
+pub fn health(faq: &SharedFaq) -> Response {
     let body = serde_json::json!({
         "status": "ok",
-        "topics": monitor.faq.load().knowledge.topics.len(),
+        "topics": faq.load().knowledge.topics.len(),
     });
     axum::Json(body).into_response()
 }
 
-async fn metrics(State(monitor): State<Arc<Monitor>>) -> Response {
-    let topics = monitor.faq.load().knowledge.topics.len();
+/// The `/metrics` response, in Prometheus' text format.
+pub fn metrics_text(faq: &SharedFaq, metrics: &Metrics) -> Response {
+    let topics = faq.load().knowledge.topics.len();
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         )],
-        monitor.metrics.render(topics),
+        metrics.render(topics),
     )
         .into_response()
 }

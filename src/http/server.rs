@@ -23,7 +23,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use ed25519_dalek::VerifyingKey;
@@ -32,7 +32,7 @@ use tokio::net::TcpListener;
 use tracing::field::Empty;
 
 use super::metrics::{Metrics, Rejection};
-use super::monitor::{self, Monitor};
+use super::monitor;
 use super::verify::Verifier;
 use crate::discord::interactions;
 use crate::ops::reload::SharedFaq;
@@ -71,15 +71,12 @@ impl AppState {
 
 /// The routes: `POST /interactions`, `GET /healthz`, `GET /metrics`.
 pub fn router(state: Arc<AppState>) -> Router {
-    let monitor = Arc::new(Monitor {
-        faq: state.faq.clone(),
-        metrics: Arc::clone(&state.metrics),
-    });
     Router::new()
         .route("/interactions", post(interactions_endpoint))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
-        .merge(monitor::router(monitor))
 }
 
 /// Serves on `listener` until `shutdown` completes, then stops accepting,
@@ -141,6 +138,14 @@ pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static
             }
         })
     }
+}
+
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    monitor::health(&state.faq)
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    monitor::metrics_text(&state.faq, &state.metrics)
 }
 
 async fn interactions_endpoint(
