@@ -6,7 +6,7 @@
 mod common;
 mod support;
 
-use common::{add_a_certification, fields, knowledge_copy, log_lines, wait_shown};
+use common::{add_a_certification, compare_choices, fields, knowledge_copy, log_lines, wait_shown};
 use serde_json::{json, Value};
 use support::fake_discord::{user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::{Session, TIMEOUT};
@@ -193,13 +193,7 @@ async fn a_reload_that_changes_the_commands_registers_them_again() {
                 .nth(1)
         })
         .await;
-    let choices: Vec<&str> = again.body[1]["options"][0]["choices"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["value"].as_str())
-        .collect();
-    assert_eq!(choices, ["cspo", "pspo", "apo"]);
+    assert_eq!(compare_choices(&again.body), ["cspo", "pspo", "apo"]);
     s.bot.wait_line(&["registered them again"]).await;
 
     // And the new knowledge answers.

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use common::{add_a_certification, knowledge_copy};
+use common::{add_a_certification, compare_choices, knowledge_copy};
 use http_support::{fixtures, shapes, Server};
 
 /// How long a reload may take on a loaded machine; a healthy one takes
@@ -292,13 +292,7 @@ async fn with_the_token_a_reload_that_changes_the_commands_registers_them() {
             RELOAD_TIMEOUT,
         )
         .await;
-    let choices: Vec<&str> = put.body[1]["options"][0]["choices"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["value"].as_str())
-        .collect();
-    assert_eq!(choices, ["cspo", "pspo", "apo"]);
+    assert_eq!(compare_choices(&put.body), ["cspo", "pspo", "apo"]);
     wait_for_line(&server, "registered them again", 0).await;
     assert_eq!(count_lines(&server, "cspo-pspo-bot register"), 0);
     assert!(

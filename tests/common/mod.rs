@@ -67,3 +67,19 @@ pub fn wait_shown(text: &str) -> Option<u64> {
     let rest = &text[text.find("Try again in ")? + "Try again in ".len()..];
     rest.split_whitespace().next()?.parse().ok()
 }
+
+/// The values offered for `/compare`'s first option in a bulk command
+/// registration (the body of `PUT .../commands`).
+pub fn compare_choices(registration: &serde_json::Value) -> Vec<&str> {
+    let compare = registration
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == "compare");
+    compare
+        .and_then(|c| c["options"][0]["choices"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["value"].as_str())
+        .collect()
+}
