@@ -7,35 +7,27 @@
 //! what to answer; this module only does the I/O and the logging.
 
 use std::num::NonZeroU64;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use serenity::all::{
-    Client, ClientBuilder, ComponentInteraction, Context, CreateInteractionResponse, EventHandler,
-    GatewayError, GatewayIntents, GuildId, Http, HttpBuilder, HttpError, Interaction, Message,
-    MessageReference, MessageType, Ready, ShardManager,
+    Client, ClientBuilder, GatewayError, GatewayIntents, GuildId, Http, HttpBuilder, HttpError,
+    ShardManager,
 };
-use tracing::field::Empty;
-use tracing::{debug, info, info_span, warn, Instrument, Span};
+use tracing::{debug, info, warn};
 
-use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
-use super::{interactions, register, render};
+use super::handler::Handler;
+use super::{register, render};
 use crate::config::{DiscordConfig, Shards};
 use crate::http::metrics::Metrics;
 use crate::http::monitor::{self, Monitor};
-use crate::matcher::UNPROMPTED_THRESHOLD;
 use crate::ops::reload::{self, SharedFaq};
-use crate::ops::{unanswered, Operations, Place, Transport};
-use crate::reply::{Reply, COLOR_NOTICE};
+use crate::ops::Operations;
 use crate::Faq;
 
 /// How long shards get to close cleanly on shutdown; the process exits
 /// within a second of it whatever happens.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
-/// Discord drops an interaction not answered within 3 seconds; answers
-/// slower than this are logged as a warning long before that happens.
-const SLOW_ANSWER: Duration = Duration::from_millis(1500);
 
 /// Why the bot could not run; each says what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -261,20 +253,7 @@ async fn connect(
     let http = http(config);
     let me = http.get_current_user().await?;
     debug!(bot = %me.name, id = %me.id, "token accepted");
-    let handler = Handler {
-        faq,
-        ops,
-        metrics,
-        me: me.id.get(),
-        answer_channels: config.answer_channels.iter().map(|c| c.get()).collect(),
-        guild: config.guild_id.map(GuildId::from),
-        registers: registers(config),
-        registered: AtomicBool::new(false),
-        calm: Mutex::new(Calm {
-            cooldowns: Cooldowns::new(config.cooldown),
-            recent: RecentAnswers::new(messages::REPEAT_WINDOW),
-        }),
-    };
+    let handler = Handler::new(config, me.id.get(), registers(config), faq, ops, metrics);
     Ok(ClientBuilder::new_with_http(http, intents(config))
         .event_handler(handler)
         .await?)
@@ -315,351 +294,6 @@ impl Stop {
             let _ = tokio::signal::ctrl_c().await;
             "Ctrl-C"
         }
-    }
-}
-
-/// What keeps a busy channel calm.
-struct Calm {
-    cooldowns: Cooldowns,
-    recent: RecentAnswers,
-}
-
-struct Handler {
-    /// The current knowledge; each event loads it once and keeps that
-    /// version to the end, whatever a reload does meanwhile.
-    faq: SharedFaq,
-    ops: Operations,
-    /// Served on `METRICS_ADDR` when it is set; counted either way.
-    metrics: Arc<Metrics>,
-    me: u64,
-    answer_channels: Vec<u64>,
-    guild: Option<GuildId>,
-    /// Only the process that runs shard 0 registers the commands, so a
-    /// deployment of many processes does it once.
-    registers: bool,
-    registered: AtomicBool,
-    calm: Mutex<Calm>,
-}
-
-#[serenity::async_trait]
-impl EventHandler for Handler {
-    async fn ready(&self, ctx: Context, ready: Ready) {
-        let (shard, total) = ready.shard.map_or((0, 1), |s| (s.id.0, s.total));
-        info!(
-            bot = %ready.user.name,
-            guilds = ready.guilds.len(),
-            shard,
-            shards = total,
-            "ready as {} in {} guild{}, shard {shard} of {total}",
-            ready.user.name,
-            ready.guilds.len(),
-            if ready.guilds.len() == 1 { "" } else { "s" },
-        );
-        if self.registers && shard == 0 && !self.registered.swap(true, Ordering::SeqCst) {
-            let faq = self.faq.load_full();
-            match register::set_commands(&ctx.http, &faq, self.guild).await {
-                Ok(count) => match self.guild {
-                    Some(g) => {
-                        info!(count, guild = %g, "registered the slash commands in the guild")
-                    }
-                    None => info!(count, "registered the slash commands globally"),
-                },
-                Err(e) => {
-                    // Try again at the next READY.
-                    self.registered.store(false, Ordering::SeqCst);
-                    warn!(error = %e, "could not register the slash commands");
-                }
-            }
-        }
-    }
-
-    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        let started = Instant::now();
-        let span = info_span!(
-            "interaction",
-            id = %interaction.id(),
-            kind = interactions::Kind::of(&interaction).as_str(),
-            command = Empty,
-            topic = Empty,
-            confidence = Empty,
-            feedback = Empty,
-            latency_ms = Empty,
-        );
-        async {
-            let (result, done) = match &interaction {
-                // "Remove" on a reply is not limited: it only ever takes
-                // something away, and only the asker's click does.
-                Interaction::Component(c) => match messages::delete_owner(&c.data.custom_id) {
-                    Some(owner) => (self.delete_clicked(&ctx, c, owner).await, "answered"),
-                    None => self.handle(&ctx, &interaction).await,
-                },
-                _ => self.handle(&ctx, &interaction).await,
-            };
-            self.metrics.latency(started.elapsed());
-            finish(&Span::current(), started, result.err(), done);
-        }
-        .instrument(span)
-        .await;
-    }
-
-    async fn message(&self, ctx: Context, msg: Message) {
-        let started = Instant::now();
-        let incoming = Incoming {
-            author: msg.author.id.get(),
-            author_is_bot: msg.author.bot,
-            from_webhook: msg.webhook_id.is_some(),
-            ordinary: matches!(msg.kind, MessageType::Regular | MessageType::InlineReply),
-            in_dm: msg.guild_id.is_none(),
-            channel: msg.channel_id.get(),
-            content: &msg.content,
-            mentions_bot: msg.mentions.iter().any(|u| u.id.get() == self.me),
-        };
-        let (question, direct) = match messages::address(&incoming, self.me, &self.answer_channels)
-        {
-            Addressing::Ignore(why) => {
-                debug!(id = %msg.id, channel = %msg.channel_id, why = why.as_str(), "message ignored");
-                return;
-            }
-            Addressing::Direct(q) => (q, true),
-            Addressing::Overheard(q) => (q, false),
-        };
-        let span = info_span!(
-            "message",
-            id = %msg.id,
-            channel = %msg.channel_id,
-            direct,
-            topic = Empty,
-            confidence = Empty,
-            outcome = Empty,
-            latency_ms = Empty,
-        );
-        let faq = self.faq.load_full();
-        self.answer_message(&ctx, &faq, &msg, &question, direct, started)
-            .instrument(span)
-            .await;
-    }
-}
-
-/// Sends the response [`interactions::handle`] built.
-async fn send(
-    ctx: &Context,
-    interaction: &Interaction,
-    response: CreateInteractionResponse,
-) -> serenity::Result<()> {
-    match interaction {
-        Interaction::Command(c) | Interaction::Autocomplete(c) => {
-            c.create_response(&ctx.http, response).await
-        }
-        Interaction::Component(c) => c.create_response(&ctx.http, response).await,
-        Interaction::Modal(m) => m.create_response(&ctx.http, response).await,
-        _ => Ok(()),
-    }
-}
-
-/// Records the latency and logs the one line that closes a span.
-fn finish(span: &Span, started: Instant, error: Option<serenity::Error>, done: &str) {
-    let latency = started.elapsed();
-    span.record(
-        "latency_ms",
-        u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
-    );
-    match error {
-        None if latency > SLOW_ANSWER => warn!("{done}, slowly"),
-        None => info!("{done}"),
-        Some(e) => warn!(error = %e, "could not send the answer"),
-    }
-}
-
-/// A confidence as logs show it: three decimals, not f32's noise.
-fn rounded(confidence: f32) -> f64 {
-    (f64::from(confidence) * 1000.0).round() / 1000.0
-}
-
-/// What to do with a question in a message, decided under the lock.
-enum Plan {
-    CoolingDown(Duration),
-    Answer,
-    Point(Option<u64>),
-}
-
-impl Handler {
-    /// Answers an interaction with [`interactions::handle`] on the current
-    /// knowledge, counts it and notes it in the current span.
-    async fn handle(
-        &self,
-        ctx: &Context,
-        interaction: &Interaction,
-    ) -> (serenity::Result<()>, &'static str) {
-        let handled = {
-            let faq = self.faq.load();
-            interactions::handle(&faq, &self.ops, Transport::Slash, interaction)
-        };
-        let summary = &handled.summary;
-        self.metrics.record(summary);
-        let span = Span::current();
-        span.record("command", summary.name.as_str());
-        if let Some(topic) = summary.topic() {
-            span.record("topic", topic);
-        }
-        if let Some(confidence) = summary.confidence {
-            span.record("confidence", rounded(confidence));
-        }
-        if let Some((_, vote)) = &summary.feedback {
-            span.record("feedback", vote.as_str());
-        }
-        let done = match summary.slowed {
-            Some(_) => "asked to slow down",
-            None => "answered",
-        };
-        (send(ctx, interaction, handled.response).await, done)
-    }
-
-    fn calm(&self) -> std::sync::MutexGuard<'_, Calm> {
-        self.calm.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    async fn answer_message(
-        &self,
-        ctx: &Context,
-        faq: &Faq,
-        msg: &Message,
-        question: &str,
-        direct: bool,
-        started: Instant,
-    ) {
-        let span = Span::current();
-        let found = (!question.is_empty()).then(|| faq.find(question));
-        if let Some(found) = &found {
-            if let Some(topic) = &found.topic {
-                span.record("topic", topic.as_str());
-            }
-            span.record("confidence", rounded(found.confidence));
-        }
-        let sure = found
-            .as_ref()
-            .is_some_and(|f| f.topic.is_some() && f.confidence >= UNPROMPTED_THRESHOLD);
-        if !direct && !sure {
-            // Ordinary chatter in an answer channel: stay out of it, and
-            // out of the unanswered log, which is for questions put to
-            // the bot.
-            span.record("outcome", "silent");
-            debug!("not sure enough to answer unasked");
-            return;
-        }
-
-        let topic = found.as_ref().and_then(|f| f.topic.clone());
-        let now = Instant::now();
-        let plan = {
-            let mut calm = self.calm();
-            match calm.cooldowns.take(msg.author.id.get(), now) {
-                Err(wait) => Plan::CoolingDown(wait),
-                Ok(()) => match &topic {
-                    Some(t) => match calm.recent.claim(msg.channel_id.get(), t, now) {
-                        Claim::Fresh => Plan::Answer,
-                        Claim::Repeat { message } => Plan::Point(message),
-                    },
-                    None => Plan::Answer,
-                },
-            }
-        };
-        let (reply, outcome) = match plan {
-            Plan::CoolingDown(wait) => {
-                span.record("outcome", "cooldown");
-                info!(
-                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                    "cooling down; not answered"
-                );
-                return;
-            }
-            Plan::Point(earlier) => {
-                let title = topic
-                    .as_deref()
-                    .and_then(|t| faq.topic(t))
-                    .map_or("that", |t| t.title.as_str());
-                let link = earlier.map(|m| {
-                    messages::jump_link(msg.guild_id.map(GuildId::get), msg.channel_id.get(), m)
-                });
-                (
-                    messages::pointer(title, link.as_deref()),
-                    "pointed to the earlier answer",
-                )
-            }
-            Plan::Answer => match &found {
-                None => (messages::nudge(), "nudged"),
-                Some(found) if found.topic.is_some() => {
-                    (crate::commands::for_match(faq, found), "answered")
-                }
-                Some(found) => (crate::commands::for_match(faq, found), "did not know"),
-            },
-        };
-        span.record("outcome", outcome);
-        match (&plan, &topic) {
-            (Plan::Answer, Some(t)) => self.metrics.answer(t),
-            (Plan::Answer, None) if found.is_some() => self.metrics.unanswered(),
-            _ => {}
-        }
-        if let Some(found) = &found {
-            let place = Place::in_discord(msg.guild_id.map(GuildId::get), msg.channel_id.get());
-            unanswered::record(
-                self.ops.unanswered.as_ref(),
-                question,
-                found,
-                Transport::Message,
-                place,
-            );
-        }
-        let fresh = matches!(plan, Plan::Answer);
-        let sent = self.reply_to(ctx, msg, reply).await;
-        if let (true, Some(t)) = (fresh, &topic) {
-            let mut calm = self.calm();
-            match &sent {
-                Ok(m) => calm.recent.sent(msg.channel_id.get(), t, m.id.get()),
-                Err(_) => calm.recent.forget(msg.channel_id.get(), t),
-            }
-        }
-        finish(&span, started, sent.err(), outcome);
-    }
-
-    /// Replies to `msg` without pinging its author, with a button that lets
-    /// the author remove the reply.
-    async fn reply_to(
-        &self,
-        ctx: &Context,
-        msg: &Message,
-        reply: Reply,
-    ) -> serenity::Result<Message> {
-        let reply = messages::with_delete_button(reply, msg.author.id.get());
-        let reference = MessageReference::from(msg).fail_if_not_exists(false);
-        let builder = render::channel_message(&reply).reference_message(reference);
-        msg.channel_id.send_message(&ctx.http, builder).await
-    }
-
-    /// A click on "Remove": the asker's removes the reply, anyone else's
-    /// is told, privately, that it is not theirs to remove.
-    async fn delete_clicked(
-        &self,
-        ctx: &Context,
-        c: &ComponentInteraction,
-        owner: u64,
-    ) -> serenity::Result<()> {
-        if c.user.id.get() != owner {
-            let mut reply = Reply::card(
-                "Not yours to remove",
-                "Only the person who asked can remove this answer.",
-            )
-            .ephemeral();
-            reply.color = Some(COLOR_NOTICE);
-            let response = CreateInteractionResponse::Message(render::interaction_message(
-                &reply.within_limits(),
-            ));
-            return c.create_response(&ctx.http, response).await;
-        }
-        // Acknowledge first: the deadline counts, the deletion can follow.
-        c.create_response(&ctx.http, CreateInteractionResponse::Acknowledge)
-            .await?;
-        ctx.http
-            .delete_message(c.channel_id, c.message.id, None)
-            .await
     }
 }
 

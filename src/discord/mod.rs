@@ -2,10 +2,12 @@
 //! the core's commands, and the core's [`Reply`](crate::reply::Reply) into
 //! Discord's messages. [`interactions`] answers an interaction whichever
 //! way it arrived (gateway or HTTP endpoint), so both give identical
-//! replies. [`gateway`] runs the bot on serenity's gateway client, and
-//! [`messages`] decides which plain messages it answers.
+//! replies. [`gateway`] runs the bot on serenity's gateway client,
+//! [`handler`] answers its events, and [`messages`] decides which plain
+//! messages it answers.
 
 pub mod gateway;
+pub mod handler;
 pub mod interactions;
 pub mod messages;
 pub mod register;
