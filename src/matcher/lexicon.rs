@@ -112,6 +112,7 @@ pub struct Lexicon {
     /// "same" and "as", which do the same together ("same as CSPO").
     same_word: Option<WordId>,
     as_word: Option<WordId>,
+    the_word: Option<WordId>,
 }
 
 #[derive(Default)]
@@ -295,6 +296,7 @@ impl Lexicon {
             .collect();
         let same_word = b.words.get("same").copied();
         let as_word = b.words.get("as").copied();
+        let the_word = b.words.get("the").copied();
         Lexicon {
             words: b.words,
             filler: b.filler,
@@ -316,6 +318,7 @@ impl Lexicon {
             comparison_words,
             same_word,
             as_word,
+            the_word,
         }
     }
 
@@ -412,9 +415,17 @@ impl Lexicon {
             // "like CSPO" and "unlike CSPO" name a certification to compare
             // with, not the one asked about.
             let word = |j: usize| ids.get(j).copied().flatten().map(|(id, _)| id);
-            let after_like = i > 0
-                && (word(i - 1).is_some_and(|id| self.comparison_words.contains(&id))
-                    || (i > 1 && word(i - 1) == self.as_word && word(i - 2) == self.same_word));
+            // "like the CSPO" reads as "like CSPO".
+            let before = if i > 1 && word(i - 1).is_some() && word(i - 1) == self.the_word {
+                i - 1
+            } else {
+                i
+            };
+            let after_like = before > 0
+                && (word(before - 1).is_some_and(|id| self.comparison_words.contains(&id))
+                    || (before > 1
+                        && word(before - 1) == self.as_word
+                        && word(before - 2) == self.same_word));
             let mut matched = 0;
             let longest = MAX_PHRASE_WORDS.min(ids.len() - i);
             for len in (1..=longest).rev() {

@@ -572,6 +572,7 @@ mod tests {
             ("Unlike CSPO, is PSPO valid for life?", "pspo-validity"),
             ("does pspo expire the same as cspo", "pspo-validity"),
             ("CSPO expires every two years like PSPO?", "cspo-validity"),
+            ("does pspo expier like the cspo does", "pspo-validity"),
         ] {
             assert_eq!(topic(question).as_deref(), Some(expected), "{question}");
         }
