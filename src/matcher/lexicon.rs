@@ -412,20 +412,7 @@ impl Lexicon {
         let mut key: Vec<WordId> = Vec::with_capacity(MAX_PHRASE_WORDS);
         let mut i = 0;
         while i < ids.len() {
-            // "like CSPO" and "unlike CSPO" name a certification to compare
-            // with, not the one asked about.
-            let word = |j: usize| ids.get(j).copied().flatten().map(|(id, _)| id);
-            // "like the CSPO" reads as "like CSPO".
-            let before = if i > 1 && word(i - 1).is_some() && word(i - 1) == self.the_word {
-                i - 1
-            } else {
-                i
-            };
-            let after_like = before > 0
-                && (word(before - 1).is_some_and(|id| self.comparison_words.contains(&id))
-                    || (before > 1
-                        && word(before - 1) == self.as_word
-                        && word(before - 2) == self.same_word));
+            let compared_with = self.follows_comparison(&ids, i);
             let mut matched = 0;
             let longest = MAX_PHRASE_WORDS.min(ids.len() - i);
             for len in (1..=longest).rev() {
@@ -447,7 +434,7 @@ impl Lexicon {
                     let weight = if corrected { CORRECTED_WEIGHT } else { 1.0 };
                     for s in signals.iter() {
                         match s {
-                            Signal::Certifications(bits) if after_like => {
+                            Signal::Certifications(bits) if compared_with => {
                                 reading.references |= bits;
                             }
                             _ => self.apply(&mut reading, *s, weight),
@@ -478,6 +465,26 @@ impl Lexicon {
                 .iter()
                 .any(|(c, _)| self.domain.get(*c as usize).copied().unwrap_or(false));
         reading
+    }
+
+    /// Whether the word at `i` follows "like", "unlike" or "same as"
+    /// (with an optional "the" between): a certification named there is
+    /// one to compare with, not the one asked about.
+    fn follows_comparison(&self, ids: &[Option<(WordId, bool)>], i: usize) -> bool {
+        let word = |j: usize| ids.get(j).copied().flatten().map(|(id, _)| id);
+        let mut at = i;
+        if at > 1 && word(at - 1).is_some() && word(at - 1) == self.the_word {
+            at -= 1;
+        }
+        if at == 0 {
+            return false;
+        }
+        let previous = word(at - 1);
+        previous.is_some_and(|id| self.comparison_words.contains(&id))
+            || (at > 1
+                && previous.is_some()
+                && previous == self.as_word
+                && word(at - 2) == self.same_word)
     }
 
     fn apply(&self, reading: &mut Reading, signal: Signal, weight: f32) {
