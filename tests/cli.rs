@@ -2,21 +2,17 @@
 //! stdin, `check`, and the console driven through stdin.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
+/// The binary, away from the repository and with its logs turned off, so
+/// that no run leaves files behind.
 fn bot() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"));
-    cmd.env(
-        "KNOWLEDGE_DIR",
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
-    )
-    .env_remove("DISCORD_TOKEN")
-    .env("RUST_LOG", "off")
-    // Run outside the repository so that no .env file is picked up.
-    .current_dir(std::env::temp_dir());
+    let mut cmd = common::bot_in(&std::env::temp_dir());
+    cmd.env("UNANSWERED_LOG", "off").env("FEEDBACK_LOG", "off");
     cmd
 }
 

@@ -7,17 +7,12 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
 fn bot(logs: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"));
-    cmd.env(
-        "KNOWLEDGE_DIR",
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
-    )
-    .env_remove("DISCORD_TOKEN")
-    .env("RUST_LOG", "off")
-    .env("UNANSWERED_LOG", logs.join("unanswered.jsonl"))
-    .env("FEEDBACK_LOG", logs.join("feedback.jsonl"))
-    .current_dir(logs);
+    let mut cmd = common::bot_in(logs);
+    cmd.env("UNANSWERED_LOG", logs.join("unanswered.jsonl"))
+        .env("FEEDBACK_LOG", logs.join("feedback.jsonl"));
     cmd
 }
 

@@ -78,6 +78,20 @@ fn mention(content: &str) -> String {
     format!("<@{BOT_ID}> {content}")
 }
 
+/// Posts `content` from `author` in the guild channel, mentioning the bot;
+/// returns the message's id.
+fn say_to_bot(s: &Session, author: &Value, content: &str) -> u64 {
+    let (id, m) = s.fake.message(
+        author,
+        CHANNEL_ID,
+        Some(GUILD_ID),
+        &mention(content),
+        &[bot_user()],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    id
+}
+
 #[tokio::test]
 async fn connects_with_the_intended_intents_and_registers_the_commands_globally() {
     let s = Session::start(&[]).await;
@@ -471,15 +485,11 @@ async fn buttons_and_the_topics_menu_open_topics() {
 async fn a_mention_is_answered_as_a_reply_that_pings_no_one() {
     let s = Session::start(&[]).await;
 
-    let content = mention("does pspo expire? @everyone <@&123456789012345678> @here");
-    let (asked, m) = s.fake.message(
+    let asked = say_to_bot(
+        &s,
         &alice(),
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &content,
-        &[bot_user()],
+        "does pspo expire? @everyone <@&123456789012345678> @here",
     );
-    s.fake.dispatch("MESSAGE_CREATE", m);
     let reply = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await.body;
     assert_eq!(
         embed(&reply)["title"],
@@ -522,22 +532,8 @@ async fn a_mention_is_answered_as_a_reply_that_pings_no_one() {
 
     // Bots, the bot itself, webhooks and unaddressed messages are ignored.
     let other_bot = user_json(1_300_000_000_000_000_009, "otherbot", true);
-    let (from_bot, m) = s.fake.message(
-        &other_bot,
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does pspo expire?"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
-    let (from_self, m) = s.fake.message(
-        &bot_user(),
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does pspo expire?"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
+    let from_bot = say_to_bot(&s, &other_bot, "does pspo expire?");
+    let from_self = say_to_bot(&s, &bot_user(), "does pspo expire?");
     let (from_hook, mut m) = s.fake.message(
         &bob(),
         CHANNEL_ID,
@@ -568,42 +564,21 @@ async fn a_mention_is_answered_as_a_reply_that_pings_no_one() {
 async fn a_user_cooldown_and_repeat_pointers_keep_a_channel_calm() {
     let s = Session::start(&[]).await;
 
-    let (first, m) = s.fake.message(
-        &alice(),
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does pspo expire?"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
+    let first = say_to_bot(&s, &alice(), "does pspo expire?");
     let answer = s.fake.wait_reply(CHANNEL_ID, first, TIMEOUT).await;
     s.bot
         .wait_line(&[&format!("id={first}"), ": answered"])
         .await;
 
     // The same user again, at once: the cooldown holds it back.
-    let (again, m) = s.fake.message(
-        &alice(),
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does cspo expire"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
+    let again = say_to_bot(&s, &alice(), "does cspo expire");
     s.bot
         .wait_line(&[&format!("id={again}"), "cooling down"])
         .await;
     assert!(s.fake.reply_to(CHANNEL_ID, again).is_none());
 
     // Someone else asks the same: pointed to the answer just given.
-    let (repeat, m) = s.fake.message(
-        &bob(),
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does PSPO expire?"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
+    let repeat = say_to_bot(&s, &bob(), "does PSPO expire?");
     let pointer = s.fake.wait_reply(CHANNEL_ID, repeat, TIMEOUT).await.body;
     let earlier = answer.created.unwrap_or_default();
     let jump = format!("https://discord.com/channels/{GUILD_ID}/{CHANNEL_ID}/{earlier}");
@@ -620,14 +595,7 @@ async fn a_user_cooldown_and_repeat_pointers_keep_a_channel_calm() {
 
     // Another topic from another user is answered as usual.
     let carol = user_json(CAROL, "carol", false);
-    let (other, m) = s.fake.message(
-        &carol,
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does cspo expire"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
+    let other = say_to_bot(&s, &carol, "does cspo expire");
     let reply = s.fake.wait_reply(CHANNEL_ID, other, TIMEOUT).await.body;
     assert_eq!(
         embed(&reply)["title"],
@@ -638,14 +606,7 @@ async fn a_user_cooldown_and_repeat_pointers_keep_a_channel_calm() {
 #[tokio::test]
 async fn only_the_asker_can_remove_an_answer() {
     let s = Session::start(&[]).await;
-    let (asked, m) = s.fake.message(
-        &alice(),
-        CHANNEL_ID,
-        Some(GUILD_ID),
-        &mention("does pspo expire?"),
-        &[bot_user()],
-    );
-    s.fake.dispatch("MESSAGE_CREATE", m);
+    let asked = say_to_bot(&s, &alice(), "does pspo expire?");
     let answer = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await;
     let answer_id = answer.created.unwrap_or_default();
     let delete = format!("delete:{ALICE}");

@@ -3,6 +3,24 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::process::Command;
+
+/// The binary on the shipped knowledge, run in `dir` (so no `.env` is
+/// picked up, and its logs default to `dir/data/`), with no token and no
+/// log lines.
+pub fn bot_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"));
+    cmd.env(
+        "KNOWLEDGE_DIR",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+    )
+    .env_remove("DISCORD_TOKEN")
+    .env_remove("UNANSWERED_LOG")
+    .env_remove("FEEDBACK_LOG")
+    .env("RUST_LOG", "off")
+    .current_dir(dir);
+    cmd
+}
 
 /// A private copy of the shipped knowledge, for tests that edit it.
 pub fn knowledge_copy() -> tempfile::TempDir {
