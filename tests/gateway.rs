@@ -78,6 +78,14 @@ fn mention(content: &str) -> String {
     format!("<@{BOT_ID}> {content}")
 }
 
+/// The single `error:` line a failed start printed; fails the test unless
+/// there is exactly one.
+fn the_one_error_line(out: &str) -> &str {
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    errors[0]
+}
+
 /// Posts `content` from `author` in the guild channel, mentioning the bot;
 /// returns the message's id.
 fn say_to_bot(s: &Session, author: &Value, content: &str) -> u64 {
@@ -676,10 +684,9 @@ async fn a_rejected_or_missing_token_is_one_clear_line_and_a_failure() {
     let status = bot.exit(TIMEOUT).await;
     assert!(!status.success());
     let out = bot.output();
-    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(errors.len(), 1, "{out}");
+    let error = the_one_error_line(&out);
     assert!(
-        errors[0].contains("DISCORD_TOKEN") && errors[0].contains("rejected"),
+        error.contains("DISCORD_TOKEN") && error.contains("rejected"),
         "{out}"
     );
     assert!(
@@ -705,10 +712,9 @@ async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
     let status = bot.exit(TIMEOUT).await;
     assert!(!status.success());
     let out = bot.output();
-    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(errors.len(), 1, "{out}");
+    let error = the_one_error_line(&out);
     assert!(
-        errors[0].contains("Message Content") && errors[0].contains("ANSWER_CHANNELS"),
+        error.contains("Message Content") && error.contains("ANSWER_CHANNELS"),
         "{out}"
     );
 }
