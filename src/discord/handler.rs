@@ -14,8 +14,9 @@ use serenity::all::{
 use tracing::field::Empty;
 use tracing::{debug, info, info_span, warn, Instrument, Span};
 
+use super::interactions::{self, rounded};
 use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
-use super::{interactions, register, render};
+use super::{register, render};
 use crate::config::DiscordConfig;
 use crate::http::metrics::Metrics;
 use crate::matcher::UNPROMPTED_THRESHOLD;
@@ -180,11 +181,6 @@ fn finish(span: &Span, started: Instant, error: Option<serenity::Error>, done: &
     }
 }
 
-/// A confidence as logs show it: three decimals, not f32's noise.
-fn rounded(confidence: f32) -> f64 {
-    (f64::from(confidence) * 1000.0).round() / 1000.0
-}
-
 /// What to do with a question in a message, decided under the lock.
 enum Plan {
     CoolingDown(Duration),
@@ -234,15 +230,7 @@ impl Handler {
         self.metrics.record(summary);
         let span = Span::current();
         span.record("command", summary.name.as_str());
-        if let Some(topic) = summary.topic() {
-            span.record("topic", topic);
-        }
-        if let Some(confidence) = summary.confidence {
-            span.record("confidence", rounded(confidence));
-        }
-        if let Some((_, vote)) = &summary.feedback {
-            span.record("feedback", vote.as_str());
-        }
+        summary.record_answer(&span);
         let done = match summary.slowed {
             Some(_) => "asked to slow down",
             None => "answered",

@@ -293,4 +293,23 @@ impl Summary {
             _ => None,
         }
     }
+
+    /// Notes the answer on `span`, in its `topic`, `confidence` and
+    /// `feedback` fields: what both transports' log lines say of it.
+    pub fn record_answer(&self, span: &tracing::Span) {
+        if let Some(topic) = self.topic() {
+            span.record("topic", topic);
+        }
+        if let Some(confidence) = self.confidence {
+            span.record("confidence", rounded(confidence));
+        }
+        if let Some((_, vote)) = &self.feedback {
+            span.record("feedback", vote.as_str());
+        }
+    }
+}
+
+/// A confidence as logs show it: three decimals, not f32's noise.
+pub fn rounded(confidence: f32) -> f64 {
+    (f64::from(confidence) * 1000.0).round() / 1000.0
 }

@@ -247,19 +247,7 @@ fn handle(
     if let Some(command) = seen.command() {
         span.record("command", command);
     }
-    if let Some(topic) = seen.topic() {
-        span.record("topic", topic);
-    }
-    if let Some(confidence) = seen.confidence {
-        // Three decimals read better than f32's widened to f64.
-        span.record(
-            "confidence",
-            (f64::from(confidence) * 1000.0).round() / 1000.0,
-        );
-    }
-    if let Some((_, vote)) = &seen.feedback {
-        span.record("feedback", vote.as_str());
-    }
+    seen.record_answer(span);
     if seen.slowed.is_some() {
         span.record("reason", "rate_limited");
     }
