@@ -7,12 +7,13 @@ use std::process::Command;
 
 use cspo_pspo_bot::knowledge::Knowledge;
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "article.toml",
     "provider.toml",
     "certifications.toml",
     "topics.toml",
     "vocabulary.toml",
+    "out-of-scope.toml",
 ];
 
 /// A copy of the shipped knowledge that a test may break.
@@ -210,7 +211,7 @@ fn vocabulary_mistakes_are_pinned_to_their_line() {
         found.iter().any(|p| p.starts_with(&format!(
             "{vocab}:{}:",
             line_of(d, "vocabulary.toml", "\"run out\"")
-        )) && p.contains("\"expirry\" is not a concept")),
+        )) && p.contains("\"expirry\" is neither a concept")),
         "{found:?}"
     );
     assert!(
@@ -259,4 +260,38 @@ fn check_exits_non_zero_and_prints_every_problem_on_stderr() {
         "{err}"
     );
     assert!(err.contains("has 6 problems"), "{err}");
+}
+
+#[test]
+fn out_of_scope_mistakes_are_pinned_to_their_line() {
+    let dir = copy();
+    let d = dir.path();
+    edit(
+        d,
+        "out-of-scope.toml",
+        "ask = \"issuer\"",
+        "ask = \"isuer\"",
+    );
+    edit(
+        d,
+        "out-of-scope.toml",
+        "id = \"pass-mark\"",
+        "id = \"price\"",
+    );
+    let found = problems(d);
+    let file = path(d, "out-of-scope.toml").display().to_string();
+    assert!(
+        found.iter().any(|p| p.starts_with(&format!(
+            "{file}:{}:",
+            line_of(d, "out-of-scope.toml", "\"isuer\"")
+        )) && p
+            .contains("`ask` must be \"issuer\", \"provider\" or \"nobody\"")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with(&file) && p.contains("duplicate category id \"price\"")),
+        "{found:?}"
+    );
 }

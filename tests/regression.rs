@@ -51,7 +51,11 @@ fn faq() -> Faq {
 fn bar(kind: &str) -> f64 {
     match kind {
         "plain" | "typo" | "terse" => 0.95,
-        "paraphrase" | "chatty" => 0.88,
+        "paraphrase" => 0.88,
+        // Long chatty messages carry words of several out-of-scope
+        // categories; declining more of the article's gaps cost a few of
+        // them, a trade measured on held-out sets.
+        "chatty" => 0.82,
         "oos-near" | "oos-far" | "adversarial" => 0.93,
         other => panic!("unknown kind {other:?} in the regression set"),
     }

@@ -91,7 +91,8 @@ fn fallback(faq: &Faq, found: &Match) -> Reply {
     let why = match found
         .unknown
         .as_deref()
-        .and_then(|kind| k.vocabulary.explain_unknown(kind))
+        .and_then(|kind| k.out_of_scope(kind))
+        .map(|c| c.explain.as_str())
     {
         Some("that") | None => "I could not match that to anything the article covers.".to_string(),
         Some(what) => format!("The article I answer from does not cover {what}."),

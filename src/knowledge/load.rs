@@ -116,6 +116,7 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
     let provider = check.read::<ProviderFile>(dir, "provider.toml");
     let certs = check.read::<CertificationsFile>(dir, "certifications.toml");
     let topics_file = check.read::<TopicsFile>(dir, "topics.toml");
+    let out_of_scope_file = check.read::<OutOfScopeFile>(dir, "out-of-scope.toml");
     let vocab = check.read::<VocabularyFile>(dir, "vocabulary.toml");
 
     let article = article.map(|a| check_article(&mut check, &a));
@@ -130,18 +131,27 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
     let topics = topics_file
         .as_ref()
         .map(|t| check_topics(&mut check, t, cert_ids.as_ref()));
+    let out_of_scope = out_of_scope_file.map(|o| check_out_of_scope(&mut check, &o));
     let vocabulary = vocab.map(|v| {
         let ids = topics
             .as_ref()
             .map(|t| t.iter().map(|t| t.topic.id.clone()).collect::<HashSet<_>>());
-        check_vocabulary(&mut check, &v, ids.as_ref(), cert_ids.as_ref())
+        check_vocabulary(
+            &mut check,
+            &v,
+            ids.as_ref(),
+            cert_ids.as_ref(),
+            out_of_scope.as_deref(),
+        )
     });
-    if let (Some(file), Some(topics), Some(vocabulary)) = (&topics_file, &topics, &vocabulary) {
-        check_keywords(&mut check, &file.source(), topics, vocabulary);
+    if let (Some(file), Some(topics), Some(vocabulary), Some(out_of_scope)) =
+        (&topics_file, &topics, &vocabulary, &out_of_scope)
+    {
+        check_keywords(&mut check, &file.source(), topics, vocabulary, out_of_scope);
     }
 
-    match (article, provider, topics, vocabulary) {
-        (Some(article), Some(provider), Some(topics), Some(vocabulary))
+    match (article, provider, topics, out_of_scope, vocabulary) {
+        (Some(article), Some(provider), Some(topics), Some(out_of_scope), Some(vocabulary))
             if check.found.is_empty() =>
         {
             Ok(Knowledge {
@@ -150,11 +160,78 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
                 dimensions,
                 certifications,
                 topics: topics.into_iter().map(|t| t.topic).collect(),
+                out_of_scope,
                 vocabulary,
             })
         }
         _ => Err(Diagnostics(check.found)),
     }
+}
+
+fn check_out_of_scope(check: &mut Checker, parsed: &Parsed<OutOfScopeFile>) -> Vec<OutOfScope> {
+    let file = parsed.source();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for c in &parsed.value.categories {
+        let id = c.id.get_ref();
+        if !seen.insert(id.as_str()) {
+            check.push(&file, &c.id, format!("duplicate category id {id:?}"));
+        }
+        if !is_slug(id) {
+            check.push(
+                &file,
+                &c.id,
+                format!("category id {id:?} must be lower-case letters, digits and dashes"),
+            );
+        }
+        check.text(&file, "`explain`", &c.explain, 200);
+        let ask = AskInstead::parse(c.ask.get_ref()).unwrap_or_else(|| {
+            check.push(
+                &file,
+                &c.ask,
+                format!(
+                    "`ask` must be \"issuer\", \"provider\" or \"nobody\", not {:?}",
+                    c.ask.get_ref()
+                ),
+            );
+            AskInstead::Nobody
+        });
+        if c.words.is_empty() && c.questions.is_empty() {
+            check.push(
+                &file,
+                &c.id,
+                format!("category {id:?} needs `words` or `questions` to be recognised by"),
+            );
+        }
+        for q in &c.questions {
+            check.text(&file, "a question", q, MAX_QUESTION_CHARS);
+        }
+        let mut words = Vec::new();
+        for w in &c.words {
+            let norm = normalize::normalize(w.get_ref());
+            if norm.is_empty() {
+                check.push(
+                    &file,
+                    w,
+                    format!("{:?} has no letters or digits", w.get_ref()),
+                );
+            } else {
+                words.push(norm);
+            }
+        }
+        out.push(OutOfScope {
+            id: id.clone(),
+            explain: c.explain.get_ref().trim().to_string(),
+            ask,
+            words,
+            questions: c
+                .questions
+                .iter()
+                .map(|q| q.get_ref().trim().to_string())
+                .collect(),
+        });
+    }
+    out
 }
 
 fn check_article(check: &mut Checker, parsed: &Parsed<ArticleFile>) -> Article {
@@ -394,6 +471,33 @@ fn check_topics(
                 About::One(a.get_ref().clone())
             }
         };
+        let mut gives = Vec::new();
+        for g in &t.gives {
+            match Asks::parse(g.get_ref()) {
+                Some(a) => gives.push(a),
+                None => check.push(
+                    &file,
+                    g,
+                    format!(
+                        "`gives` lists kinds of question: {}; not {:?}",
+                        Asks::ALL.map(|a| format!("{:?}", a.as_str())).join(", "),
+                        g.get_ref()
+                    ),
+                ),
+            }
+        }
+        if let Some(kind) = &t.kind {
+            if !is_slug(kind.get_ref()) {
+                check.push(
+                    &file,
+                    kind,
+                    format!(
+                        "`kind` {:?} must be lower-case letters, digits and dashes",
+                        kind.get_ref()
+                    ),
+                );
+            }
+        }
         out.push(CheckedTopic {
             topic: Topic {
                 id: id.clone(),
@@ -408,6 +512,8 @@ fn check_topics(
                 keywords: t.keywords.iter().map(|k| k.get_ref().clone()).collect(),
                 answer: t.answer.get_ref().trim().to_string(),
                 related: t.related.iter().map(|r| r.get_ref().clone()).collect(),
+                kind: t.kind.as_ref().map(|k| k.get_ref().clone()),
+                gives,
             },
             keywords: t.keywords.clone(),
         });
@@ -427,12 +533,22 @@ fn check_vocabulary(
     parsed: &Parsed<VocabularyFile>,
     topic_ids: Option<&HashSet<String>>,
     cert_ids: Option<&HashSet<String>>,
+    out_of_scope: Option<&[OutOfScope]>,
 ) -> Vocabulary {
     let file = parsed.source();
     let v = &parsed.value;
     let mut vocab = Vocabulary::default();
     // Who claimed each name first, to report a name given two meanings.
     let mut names: HashMap<String, String> = HashMap::new();
+    // The out-of-scope categories' words are theirs; the vocabulary may
+    // not give them a second meaning.
+    for c in out_of_scope.unwrap_or_default() {
+        for w in &c.words {
+            names
+                .entry(w.clone())
+                .or_insert_with(|| format!("the out-of-scope category {:?}", c.id));
+        }
+    }
     let mut claim = |check: &mut Checker, owner: &str, name: &Spanned<String>| -> String {
         let norm = normalize::normalize(name.get_ref());
         if norm.is_empty() {
@@ -520,25 +636,16 @@ fn check_vocabulary(
             names,
         });
     }
-    for (id, group) in &v.unknown {
-        let owner = format!("unknown.{}", id.get_ref());
-        check.text(&file, "`explain`", &group.explain, 200);
-        let words = group
-            .words
-            .iter()
-            .map(|w| claim(check, &owner, w))
-            .collect();
-        vocab.unknown.push(UnknownFacts {
-            id: id.get_ref().clone(),
-            explain: group.explain.get_ref().trim().to_string(),
-            words,
-        });
-    }
+    let category_ids: HashSet<&str> = out_of_scope
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
     let concept_ids: HashSet<&str> = v
         .concepts
         .keys()
         .map(|k| k.get_ref().as_str())
-        .chain(v.unknown.keys().map(|k| k.get_ref().as_str()))
+        .chain(category_ids.iter().copied())
         .collect();
     for (phrase, meaning) in &v.phrases {
         let norm = claim(check, "phrases", phrase);
@@ -548,7 +655,7 @@ fn check_vocabulary(
                 check.push(
                     &file,
                     meaning,
-                    format!("{part:?} is not a concept listed under [concepts] or [unknown]"),
+                    format!("{part:?} is neither a concept listed under [concepts] nor an out-of-scope category"),
                 );
             }
             concepts.push(part.to_string());
@@ -597,7 +704,6 @@ fn check_vocabulary(
             words: group,
         });
     }
-    let unknown_ids: HashSet<&str> = v.unknown.keys().map(|k| k.get_ref().as_str()).collect();
     for combo in &v.combinations {
         for c in combo.all.iter().chain(&combo.none) {
             if !concept_ids.contains(c.get_ref().as_str()) {
@@ -608,11 +714,14 @@ fn check_vocabulary(
                 );
             }
         }
-        if !unknown_ids.contains(combo.unknown.get_ref().as_str()) {
+        if out_of_scope.is_some() && !category_ids.contains(combo.unknown.get_ref().as_str()) {
             check.push(
                 &file,
                 &combo.unknown,
-                format!("{:?} is not an [unknown.*] group", combo.unknown.get_ref()),
+                format!(
+                    "{:?} is not a category in out-of-scope.toml",
+                    combo.unknown.get_ref()
+                ),
             );
         }
         vocab.combinations.push(Combination {
@@ -643,12 +752,13 @@ fn check_keywords(
     file: &SourceFile<'_>,
     topics: &[CheckedTopic],
     vocab: &Vocabulary,
+    out_of_scope: &[OutOfScope],
 ) {
     let texts = vocab
         .concepts
         .iter()
         .flat_map(|g| &g.words)
-        .chain(vocab.unknown.iter().flat_map(|g| &g.words))
+        .chain(out_of_scope.iter().flat_map(|c| &c.words))
         .chain(vocab.phrases.iter().map(|(p, _)| p))
         .chain(vocab.related.iter().flat_map(|r| &r.names))
         .chain(
@@ -658,7 +768,12 @@ fn check_keywords(
                 .flat_map(|c| c.names.iter().chain(&c.issuers)),
         );
     let known: HashSet<&str> = texts.flat_map(|t| t.split(' ')).collect();
-    let concept_ids: HashSet<&str> = vocab.concepts.iter().map(|g| g.id.as_str()).collect();
+    let concept_ids: HashSet<&str> = vocab
+        .concepts
+        .iter()
+        .map(|g| g.id.as_str())
+        .chain(out_of_scope.iter().map(|c| c.id.as_str()))
+        .collect();
     let ids_by_topic: BTreeMap<&str, HashSet<String>> = topics
         .iter()
         .map(|t| {

@@ -2,9 +2,10 @@
 //! files and validated as a whole before anything may use it.
 //!
 //! The files live in one folder (`KNOWLEDGE_DIR`, `./knowledge` by default):
-//! `article.toml`, `provider.toml`, `certifications.toml`, `topics.toml` and
-//! `vocabulary.toml`. [`Knowledge::load`] either returns a knowledge base in
-//! which every cross-reference holds, or every problem it found.
+//! `article.toml`, `provider.toml`, `certifications.toml`, `topics.toml`,
+//! `out-of-scope.toml` and `vocabulary.toml`. [`Knowledge::load`] either
+//! returns a knowledge base in which every cross-reference holds, or every
+//! problem it found.
 
 mod diagnostic;
 pub mod export;
@@ -104,6 +105,49 @@ pub struct Topic {
     pub keywords: Vec<String>,
     pub answer: String,
     pub related: Vec<String>,
+    /// What kind of topic it is, shared by the same topic for each
+    /// certification ("validity" for both expiry topics): a follow-up that
+    /// names the other certification gets that one's topic of this kind.
+    pub kind: Option<String>,
+    /// The kinds of "how long / when / where / who / how many" question
+    /// its answer answers; such a question goes to no topic that lacks it.
+    pub gives: Vec<Asks>,
+}
+
+/// What a question asks for when it asks for a particular kind of fact
+/// ("how long ...?"), rather than a yes or no or an explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Asks {
+    HowLong,
+    When,
+    Where,
+    Who,
+    HowMany,
+}
+
+impl Asks {
+    pub const ALL: [Asks; 5] = [
+        Asks::HowLong,
+        Asks::When,
+        Asks::Where,
+        Asks::Who,
+        Asks::HowMany,
+    ];
+
+    /// How the knowledge files write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Asks::HowLong => "how long",
+            Asks::When => "when",
+            Asks::Where => "where",
+            Asks::Who => "who",
+            Asks::HowMany => "how many",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Asks> {
+        Asks::ALL.into_iter().find(|a| a.as_str() == s.trim())
+    }
 }
 
 /// A certification's names for the matcher, and the topic a bare mention of
@@ -123,7 +167,7 @@ pub struct EntityNames {
 pub struct Combination {
     pub all: Vec<String>,
     pub none: Vec<String>,
-    /// The [`UnknownFacts`] group it stands for.
+    /// The [`OutOfScope`] category it stands for.
     pub unknown: String,
 }
 
@@ -149,8 +193,6 @@ pub struct WordGroup {
 pub struct Vocabulary {
     pub certifications: Vec<EntityNames>,
     pub related: Vec<RelatedNames>,
-    /// Facts the article lacks.
-    pub unknown: Vec<UnknownFacts>,
     /// Phrase -> the concepts it stands for.
     pub phrases: Vec<(String, Vec<String>)>,
     pub concepts: Vec<WordGroup>,
@@ -160,22 +202,44 @@ pub struct Vocabulary {
     pub ignore: Vec<String>,
 }
 
-/// A kind of fact the article does not give.
+/// A kind of question the article cannot answer, which the bot declines.
+/// It is matched like a topic, from its example questions, so that a
+/// question near one of these lands on "not covered" rather than on the
+/// nearest topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownFacts {
+pub struct OutOfScope {
     pub id: String,
     /// Completes "The article I answer from does not cover ...".
     pub explain: String,
+    /// Who to ask instead.
+    pub ask: AskInstead,
+    /// Words that on their own mean the question needs this fact.
     pub words: Vec<String>,
+    /// Ways people ask it.
+    pub questions: Vec<String>,
 }
 
-impl Vocabulary {
-    /// How to say that the article lacks a kind of fact.
-    pub fn explain_unknown(&self, id: &str) -> Option<&str> {
-        self.unknown
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.explain.as_str())
+/// Where the bot sends a question it declines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskInstead {
+    /// The body that issues the certification asked about (both when
+    /// neither is named): exams, renewals, accounts, their own lists.
+    Issuer,
+    /// The training provider that published the article: training and
+    /// coaching.
+    Provider,
+    /// Nobody in particular: the question is outside the bot's subject.
+    Nobody,
+}
+
+impl AskInstead {
+    pub fn parse(s: &str) -> Option<AskInstead> {
+        match s {
+            "issuer" => Some(AskInstead::Issuer),
+            "provider" => Some(AskInstead::Provider),
+            "nobody" => Some(AskInstead::Nobody),
+            _ => None,
+        }
     }
 }
 
@@ -187,6 +251,7 @@ pub struct Knowledge {
     pub dimensions: Vec<Dimension>,
     pub certifications: Vec<Certification>,
     pub topics: Vec<Topic>,
+    pub out_of_scope: Vec<OutOfScope>,
     pub vocabulary: Vocabulary,
 }
 
@@ -203,5 +268,9 @@ impl Knowledge {
 
     pub fn certification(&self, id: &str) -> Option<&Certification> {
         self.certifications.iter().find(|c| c.id == id)
+    }
+
+    pub fn out_of_scope(&self, id: &str) -> Option<&OutOfScope> {
+        self.out_of_scope.iter().find(|c| c.id == id)
     }
 }

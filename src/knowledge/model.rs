@@ -71,6 +71,29 @@ pub struct TopicEntry {
     pub answer: Spanned<String>,
     #[serde(default)]
     pub related: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    #[serde(default)]
+    pub gives: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfScopeFile {
+    #[serde(rename = "category")]
+    pub categories: Vec<CategoryEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryEntry {
+    pub id: Spanned<String>,
+    pub explain: Spanned<String>,
+    pub ask: Spanned<String>,
+    #[serde(default)]
+    pub words: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub questions: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,8 +102,6 @@ pub struct VocabularyFile {
     pub certifications: BTreeMap<Spanned<String>, CertificationNames>,
     #[serde(default)]
     pub related: BTreeMap<Spanned<String>, RelatedEntry>,
-    #[serde(default)]
-    pub unknown: BTreeMap<Spanned<String>, UnknownGroup>,
     #[serde(default)]
     pub phrases: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -91,13 +112,6 @@ pub struct VocabularyFile {
     pub domain: DomainConcepts,
     #[serde(default)]
     pub ignore: IgnoreWords,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnknownGroup {
-    pub explain: Spanned<String>,
-    pub words: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -100,6 +100,9 @@ pub struct Lexicon {
     pub both_home: Option<String>,
     pub related: Vec<RelatedCert>,
     pub unknown: Vec<String>,
+    /// Per out-of-scope category: the concept its words stand for, so that
+    /// its example questions are told apart from the topics' by them.
+    unknown_concepts: Vec<ConceptId>,
     /// Per concept: does it belong to the bot's subject?
     domain: Vec<bool>,
     /// (all of, none of, unknown group) concept combinations.
@@ -211,9 +214,17 @@ impl Lexicon {
                 b.phrase(name, Signal::Related(i as u32));
             }
         }
-        let unknown: Vec<String> = vocab.unknown.iter().map(|g| g.id.clone()).collect();
+        let unknown: Vec<String> = knowledge
+            .out_of_scope
+            .iter()
+            .map(|g| g.id.clone())
+            .collect();
         let unknown_index = |id: &str| unknown.iter().position(|u| u == id).map(|i| i as u32);
-        for (i, g) in vocab.unknown.iter().enumerate() {
+        let unknown_concepts: Vec<ConceptId> = unknown
+            .iter()
+            .map(|id| b.concept(&format!("out-of-scope:{id}")))
+            .collect();
+        for (i, g) in knowledge.out_of_scope.iter().enumerate() {
             for w in &g.words {
                 b.phrase(w, Signal::Unknown(i as u32));
             }
@@ -240,16 +251,24 @@ impl Lexicon {
         // Words of the topics' own questions that the vocabulary does not
         // mention become concepts of their own, so that a maintainer who
         // adds a phrasing with a new word teaches the matcher that word.
-        for topic in &knowledge.topics {
-            let texts = topic.questions.iter().chain(topic.keywords.iter());
-            for text in texts.chain(std::iter::once(&topic.title)) {
-                for w in normalize(text).split(' ').filter(|w| !w.is_empty()) {
-                    let id = b.word(w);
-                    let meaningful = b.filler[id as usize] || b.phrases.contains_key(&[id][..]);
-                    if !meaningful && !w.chars().all(|c| c.is_ascii_digit()) {
-                        let c = b.concept(&format!("word:{w}"));
-                        b.phrase(w, Signal::Concept(c));
-                    }
+        let topic_texts = knowledge.topics.iter().flat_map(|topic| {
+            topic
+                .questions
+                .iter()
+                .chain(topic.keywords.iter())
+                .chain(std::iter::once(&topic.title))
+        });
+        let category_texts = knowledge
+            .out_of_scope
+            .iter()
+            .flat_map(|c| c.questions.iter());
+        for text in topic_texts.chain(category_texts) {
+            for w in normalize(text).split(' ').filter(|w| !w.is_empty()) {
+                let id = b.word(w);
+                let meaningful = b.filler[id as usize] || b.phrases.contains_key(&[id][..]);
+                if !meaningful && !w.chars().all(|c| c.is_ascii_digit()) {
+                    let c = b.concept(&format!("word:{w}"));
+                    b.phrase(w, Signal::Concept(c));
                 }
             }
         }
@@ -312,6 +331,7 @@ impl Lexicon {
             both_home,
             related,
             unknown,
+            unknown_concepts,
             domain,
             combinations,
             issuer_concept,
@@ -501,6 +521,9 @@ impl Lexicon {
                 if !reading.unknown.contains(&u) {
                     reading.unknown.push(u);
                 }
+                if let Some(&c) = self.unknown_concepts.get(u as usize) {
+                    reading.add_concept(c, weight);
+                }
             }
         }
     }
@@ -527,9 +550,7 @@ impl Lexicon {
             .map(|(_, _, u)| *u)
             .collect();
         for u in found {
-            if !reading.unknown.contains(&u) {
-                reading.unknown.push(u);
-            }
+            self.apply(reading, Signal::Unknown(u), 1.0);
         }
     }
 

@@ -33,6 +33,16 @@ pub fn normalize(text: &str) -> String {
                 continue;
             }
         }
+        // "A-CSPO" and "A-CSM" (the advanced levels) are one word, not
+        // the article "a" before a certification's name.
+        if c == '-'
+            && last == Kind::Letter
+            && word_len == 1
+            && out.ends_with('a')
+            && chars.peek().is_some_and(|(_, n)| n.is_alphabetic())
+        {
+            continue;
+        }
         // A zero typed for an "o" after letters ("psp0") is the letter,
         // unless it is part of a number ("pspo10").
         let c = if c == '0'
@@ -198,6 +208,7 @@ mod tests {
         );
         assert_eq!(normalize("scrum.org"), "scrum org");
         assert_eq!(normalize("a.b"), "ab");
+        assert_eq!(normalize("A-CSPO vs a cspo"), "acspo vs a cspo");
     }
 
     #[test]

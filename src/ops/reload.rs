@@ -249,6 +249,7 @@ mod tests {
             "certifications.toml",
             "topics.toml",
             "vocabulary.toml",
+            "out-of-scope.toml",
         ] {
             std::fs::copy(src.join(f), dir.path().join(f)).unwrap_or_else(|e| panic!("{e}"));
         }
