@@ -31,7 +31,7 @@ pub fn answer(faq: &Faq, question: &str, json: bool, out: &mut dyn Write) -> io:
             topic: None,
             confidence: 0.0,
             suggestions: Vec::new(),
-            unknown: None,
+            ..Default::default()
         }
     } else {
         faq.find(question)

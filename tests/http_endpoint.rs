@@ -302,12 +302,13 @@ async fn ask_says_so_when_it_has_no_answer() {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert!(
-        links
-            .iter()
-            .any(|b| b["url"] == faq.knowledge.provider.website.as_str()),
-        "offers the provider"
-    );
+    for c in &faq.knowledge.certifications {
+        assert!(
+            links.iter().any(|b| b["url"] == c.issuer_url.as_str()),
+            "offers {}'s issuer: {links:?}",
+            c.name
+        );
+    }
 
     let metrics = server.get("/metrics").await.text().await.expect("text");
     assert_eq!(

@@ -125,8 +125,8 @@ fn every_semantic_problem_is_reported_at_once() {
     edit(
         d,
         "topics.toml",
-        "answer = \"\"\"\nYes. The article",
-        &format!("answer = \"\"\"\n{long} The article"),
+        "answer = \"\"\"\nThe article calls",
+        &format!("answer = \"\"\"\n{long} The article calls"),
     );
     edit(d, "article.toml", "url = \"https://", "url = \"http://");
     edit(
@@ -159,7 +159,7 @@ fn every_semantic_problem_is_reported_at_once() {
                 "{topics}:{}:",
                 line_of(d, "topics.toml", &"x".repeat(10)) - 1
             ),
-            "the answer is 998 characters long; at most 700 fit",
+            "the answer is 972 characters long; at most 700 fit",
         ),
         (
             format!("{topics}:1:1:"),

@@ -2,7 +2,7 @@
 //! Shared by `/ask`, plain-text questions, and the buttons that open a
 //! topic, so an answer looks the same however it was reached.
 
-use crate::knowledge::{Knowledge, Topic};
+use crate::knowledge::{AskInstead, Certification, Knowledge, Topic};
 use crate::matcher::Match;
 use crate::ops::feedback::{self, Vote};
 use crate::reply::{Button, ButtonStyle, Reply, COLOR_NOTICE};
@@ -84,32 +84,76 @@ pub fn for_match(faq: &Faq, found: &Match) -> Reply {
     reply.within_limits()
 }
 
-/// "I don't know", with what the bot can do instead.
+/// "I don't know": what the article does not cover, and who can answer
+/// instead (the certification's issuer, the training provider, or nobody
+/// in particular), with what the bot can do.
 fn fallback(faq: &Faq, found: &Match) -> Reply {
     let k = &faq.knowledge;
     let p = &k.provider;
-    let why = match found
-        .unknown
-        .as_deref()
-        .and_then(|kind| k.out_of_scope(kind))
-        .map(|c| c.explain.as_str())
-    {
+    let category = found.unknown.as_deref().and_then(|id| k.out_of_scope(id));
+    let why = match category.map(|c| c.explain.as_str()) {
         Some("that") | None => "I could not match that to anything the article covers.".to_string(),
         Some(what) => format!("The article I answer from does not cover {what}."),
     };
+    // The issuers of the certifications named, or of all of them.
+    let issuers: Vec<&Certification> = {
+        let named: Vec<&Certification> = k
+            .certifications
+            .iter()
+            .filter(|c| found.named.contains(&c.id))
+            .collect();
+        if named.is_empty() {
+            k.certifications.iter().collect()
+        } else {
+            named
+        }
+    };
+    let issuer_list = issuers
+        .iter()
+        .map(|c| {
+            format!(
+                "**{}** ({}) for {}",
+                issuer_name(k, c),
+                c.issuer_url,
+                c.name
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ask = category.map(|c| c.ask);
+    let instead = match ask {
+        Some(AskInstead::Issuer) => format!("Ask the issuer: {issuer_list}."),
+        Some(AskInstead::Provider) => format!(
+            "For training and coaching, ask **{}**: {} or call {}.",
+            p.name, p.website, p.phone
+        ),
+        Some(AskInstead::Nobody) => {
+            "That is outside what I answer: choosing between CSPO and PSPO.".to_string()
+        }
+        None => format!(
+            "I only answer questions about choosing between CSPO and PSPO. \
+             For anything about a certification itself, ask its issuer: {issuer_list}."
+        ),
+    };
     let text = format!(
-        "{why} I only answer questions about choosing between CSPO and PSPO.\n\n\
-         • Use `/topics` to see everything I can answer.\n\
-         • For anything else, ask **{name}**: {site} or call {phone}.",
-        name = p.name,
-        site = p.website,
-        phone = p.phone,
+        "{why} {instead}\n\n\
+         • Use `/topics` to see everything I can answer."
     );
     let mut reply = Reply::card("I don't know that one", &text);
     reply.color = Some(COLOR_NOTICE);
     reply.footer = Some(source_line(k));
     reply.ephemeral = true;
-    reply = reply.link_button(&format!("Contact {}", p.name), &p.website);
+    match ask {
+        Some(AskInstead::Issuer) | None => {
+            for c in &issuers {
+                reply = reply.link_button(&issuer_name(k, c), &c.issuer_url);
+            }
+        }
+        Some(AskInstead::Provider) => {
+            reply = reply.link_button(&format!("Contact {}", p.name), &p.website);
+        }
+        Some(AskInstead::Nobody) => {}
+    }
     reply = reply.link_button("Read the full article", &k.article.url);
     for id in &found.suggestions {
         if let Some(t) = k.topic(id) {
@@ -121,6 +165,17 @@ fn fallback(faq: &Faq, found: &Match) -> Reply {
         }
     }
     reply.within_limits()
+}
+
+/// A certification's issuer by name, from the comparison's "issuer" row;
+/// the certification's own name when the knowledge has no such row.
+fn issuer_name(k: &Knowledge, c: &Certification) -> String {
+    k.dimensions
+        .iter()
+        .position(|d| d.id == "issuer")
+        .and_then(|i| c.values.get(i))
+        .cloned()
+        .unwrap_or_else(|| format!("{}'s issuer", c.name))
 }
 
 /// The footer that credits the article.
@@ -177,7 +232,90 @@ fn thanks(faq: &Faq, topic: &str, vote: Vote) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::human_date;
+    use super::*;
+
+    fn faq() -> Faq {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn declined(faq: &Faq, question: &str) -> Reply {
+        let found = faq.find(question);
+        assert_eq!(found.topic, None, "{question} should be declined");
+        for_match(faq, &found)
+    }
+
+    #[test]
+    fn a_declined_question_is_sent_to_the_issuer_of_the_certification_it_names() {
+        let faq = faq();
+        let pspo = declined(&faq, "how much does the pspo exam cost?");
+        assert!(
+            pspo.description.contains("does not cover prices"),
+            "{}",
+            pspo.description
+        );
+        assert!(
+            pspo.description.contains("https://www.scrum.org"),
+            "{}",
+            pspo.description
+        );
+        assert!(
+            !pspo.description.contains("scrumalliance"),
+            "{}",
+            pspo.description
+        );
+
+        let cspo = declined(&faq, "what is the cspo pass mark?");
+        assert!(
+            cspo.description.contains("https://www.scrumalliance.org"),
+            "{}",
+            cspo.description
+        );
+        assert!(
+            !cspo.description.contains("www.scrum.org"),
+            "{}",
+            cspo.description
+        );
+
+        let neither = declined(&faq, "what is the passing score?");
+        assert!(neither
+            .description
+            .contains("https://www.scrumalliance.org"));
+        assert!(neither.description.contains("https://www.scrum.org"));
+    }
+
+    #[test]
+    fn course_logistics_go_to_the_provider_and_the_role_itself_to_nobody() {
+        let faq = faq();
+        let dates = declined(&faq, "when is the next cspo class in berlin?");
+        assert!(
+            dates.description.contains("course dates"),
+            "{}",
+            dates.description
+        );
+        assert!(
+            dates.description.contains("Pan Learn"),
+            "{}",
+            dates.description
+        );
+
+        let role = declined(&faq, "what does a product owner do all day?");
+        assert!(
+            role.description.contains("product owner role"),
+            "{}",
+            role.description
+        );
+        assert!(
+            !role.description.contains("Pan Learn"),
+            "{}",
+            role.description
+        );
+        assert!(
+            !role.description.contains("anything"),
+            "{}",
+            role.description
+        );
+    }
 
     #[test]
     fn dates_read_like_dates() {

@@ -30,7 +30,7 @@ impl SlashCommand for Help {
              • `/ask question:` — for example `/ask does PSPO expire?`\n\
              • `/compare` — CSPO and PSPO side by side\n\
              • `/topics` — everything I can answer\n\
-             • `/contact` — reach {} for training and anything I don't know\n\
+             • `/contact` — reach {}, the training provider behind the article\n\
              • `/help` — this message",
             k.article.title, k.provider.name
         );

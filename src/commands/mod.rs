@@ -179,7 +179,16 @@ mod tests {
             Args::default().with("question", "what is the weather tomorrow"),
         );
         assert!(reply.ephemeral);
-        assert!(reply.description.contains("/topics") && reply.description.contains("Pan Learn"));
+        assert!(
+            reply.description.contains("/topics"),
+            "{}",
+            reply.description
+        );
+        assert!(
+            reply.description.contains("choosing between CSPO and PSPO"),
+            "{}",
+            reply.description
+        );
     }
 
     #[test]

@@ -79,7 +79,7 @@ const CATEGORY_WEIGHT: f32 = 0.8;
 const DECLINE_REASON: f32 = 0.15;
 
 /// What the matcher made of a question.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Match {
     /// The topic that answers it, if any.
     pub topic: Option<String>,
@@ -90,6 +90,9 @@ pub struct Match {
     /// When the question needs a fact the article lacks: which kind
     /// ("price", "other-certification", ...).
     pub unknown: Option<String>,
+    /// The certifications the message names, by id, so that a reply can
+    /// point to the right issuer.
+    pub named: Vec<String>,
 }
 
 impl Match {
@@ -178,7 +181,7 @@ impl Matcher {
     /// Finds the topic for `question`.
     pub fn find(&self, question: &str) -> Match {
         let question = bounded(question);
-        let sentences = sentences(question);
+        let sentences = sentences(&question);
         let mut parts: Vec<Part> = sentences
             .iter()
             .map(|(s, asks)| Part::new(&self.lexicon, s, *asks, 1.0))
@@ -203,6 +206,14 @@ impl Matcher {
         let context = parts
             .iter()
             .fold(0u64, |acc, p| acc | p.reading.certifications);
+        let named: Vec<String> = self
+            .lexicon
+            .certification_ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && context & (1u64 << i) != 0)
+            .map(|(_, id)| id.clone())
+            .collect();
 
         // When some sentences are questions, they are what is asked; the
         // others ("Hi all", "I work in a bank") only count when no question
@@ -246,6 +257,7 @@ impl Matcher {
                 confidence: 0.0,
                 suggestions: Vec::new(),
                 unknown: reason,
+                named,
             };
         };
         let mut order: Vec<usize> = (0..best.scores.len()).collect();
@@ -261,6 +273,7 @@ impl Matcher {
                     confidence: 0.0,
                     suggestions: Vec::new(),
                     unknown: Some(reason),
+                    named,
                 };
             }
         }
@@ -283,6 +296,7 @@ impl Matcher {
                 confidence: 0.0,
                 suggestions,
                 unknown: (top >= DECLINE_REASON).then(|| self.index.ids[winner].clone()),
+                named,
             };
         }
         let confidence = top.clamp(0.0, 1.0);
@@ -291,6 +305,7 @@ impl Matcher {
             confidence,
             suggestions,
             unknown: None,
+            named,
         }
     }
 
@@ -298,7 +313,7 @@ impl Matcher {
     /// normalized words without filler, deduplicated and sorted, so that
     /// "How much is PSPO?" and "pspo how much" group together.
     pub fn gap_key(&self, question: &str) -> String {
-        let normalized = normalize::normalize(bounded(question));
+        let normalized = normalize::normalize(&bounded(question));
         let mut words: Vec<&str> = normalized
             .split(' ')
             .filter(|w| !w.is_empty() && !self.lexicon.is_filler(w))
@@ -312,7 +327,7 @@ impl Matcher {
     /// vocabulary (`ask --explain`).
     pub fn explain(&self, question: &str) -> String {
         let mut out = String::new();
-        for (sentence, asks) in sentences(bounded(question)) {
+        for (sentence, asks) in sentences(&bounded(question)) {
             let normalized = normalize::normalize(sentence);
             let r = self.lexicon.read(&normalized);
             let concepts: Vec<String> = r
@@ -371,7 +386,7 @@ impl Matcher {
                 out.push((id, e.question.as_str()));
             }
         };
-        let typed = normalize::normalize(bounded(partial));
+        let typed = normalize::normalize(&bounded(partial));
         if !typed.is_empty() {
             for e in self
                 .examples
@@ -512,12 +527,41 @@ impl Matcher {
     }
 }
 
-/// The first [`MAX_QUESTION_CHARS`] characters.
-fn bounded(text: &str) -> &str {
-    match text.char_indices().nth(MAX_QUESTION_CHARS) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    }
+/// At most this many characters of a message are looked at, visible or
+/// not, so that cleaning a huge paste costs no more than a long question.
+const MAX_SCANNED_CHARS: usize = 16 * MAX_QUESTION_CHARS;
+
+/// The first [`MAX_QUESTION_CHARS`] visible characters, in their
+/// compatibility form (NFKC): full-width "ＣＳＰＯ" and ligatures read as
+/// plain letters, and invisible format characters (zero-width spaces and
+/// joiners, direction marks, soft hyphens, byte-order marks) are dropped
+/// before they can count towards the cap.
+fn bounded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.chars()
+        .take(MAX_SCANNED_CHARS)
+        .filter(|&c| !is_invisible(c))
+        .nfkc()
+        .filter(|&c| !is_invisible(c))
+        .take(MAX_QUESTION_CHARS)
+        .collect()
+}
+
+/// Format characters that render as nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Splits a message into sentences, each flagged when it is a question.
@@ -583,6 +627,37 @@ mod tests {
     fn bounded_cuts_on_a_character_boundary() {
         let long = "é".repeat(MAX_QUESTION_CHARS + 10);
         assert_eq!(bounded(&long).chars().count(), MAX_QUESTION_CHARS);
+    }
+
+    #[test]
+    fn invisible_characters_do_not_count_towards_the_cap() {
+        let hidden = format!("{}does pspo expire?", "\u{200B}".repeat(1000));
+        assert_eq!(bounded(&hidden), "does pspo expire?");
+        assert_eq!(bounded("c\u{200D}s\u{FEFF}p\u{00AD}o"), "cspo");
+    }
+
+    #[test]
+    fn full_width_letters_read_as_plain_ones() {
+        assert_eq!(bounded("ＣＳＰＯ　ｏｒ　ＰＳＰＯ？"), "CSPO or PSPO?");
+    }
+
+    #[test]
+    fn hidden_and_full_width_questions_are_answered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        let knowledge = crate::knowledge::Knowledge::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let matcher = Matcher::new(&knowledge);
+        let hidden = format!("{}does pspo expire?", "\u{200B}".repeat(1000));
+        assert_eq!(
+            matcher.find(&hidden).topic.as_deref(),
+            Some("pspo-validity")
+        );
+        assert_eq!(
+            matcher
+                .find("ｄｏｅｓ ＣＳＰＯ ｅｘｐｉｒｅ？")
+                .topic
+                .as_deref(),
+            Some("cspo-validity")
+        );
     }
 
     #[test]

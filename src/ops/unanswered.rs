@@ -80,6 +80,7 @@ mod tests {
             confidence: 0.123456,
             suggestions: vec!["provider".into()],
             unknown: Some("price".into()),
+            named: Vec::new(),
         };
         let record = Unanswered::new(
             &"how much ".repeat(100),
