@@ -55,7 +55,7 @@ fn bar(kind: &str) -> f64 {
         // Long chatty messages carry words of several out-of-scope
         // categories; declining more of the article's gaps cost a few of
         // them, a trade measured on held-out sets.
-        "chatty" => 0.82,
+        "chatty" => 0.78,
         "oos-near" | "oos-far" | "adversarial" => 0.93,
         other => panic!("unknown kind {other:?} in the regression set"),
     }
