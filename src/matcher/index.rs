@@ -11,6 +11,7 @@
 //! class says far more than one found in ten.
 
 use super::lexicon::{ConceptId, Lexicon, Reading};
+use super::texts::NormalizedTexts;
 use crate::knowledge::{About, Asks, Knowledge};
 
 /// How the lexicon names the concept of a certification's name.
@@ -65,7 +66,7 @@ pub enum TopicAbout {
 }
 
 impl TopicIndex {
-    pub fn build(knowledge: &Knowledge, lexicon: &Lexicon) -> TopicIndex {
+    pub fn build(knowledge: &Knowledge, lexicon: &Lexicon, texts: &NormalizedTexts) -> TopicIndex {
         let topics = knowledge.topics.len();
         let classes = topics + knowledge.out_of_scope.len();
         let concepts = lexicon.concept_count();
@@ -78,7 +79,10 @@ impl TopicIndex {
         // Every class's examples, kept for training once the concepts'
         // rarity is known.
         let mut all_examples: Vec<(usize, Reading, Option<Asks>)> = Vec::new();
-        let wants = |q: &String| super::asks::asked(&super::normalize::normalize(q));
+        // Each example is normalized once, for both what it says and what
+        // kind of fact it asks for.
+        let read_asked =
+            |normalized: &String| (lexicon.read(normalized), super::asks::asked(normalized));
         for (t, topic) in knowledge.topics.iter().enumerate() {
             ids.push(topic.id.clone());
             about.push(match &topic.about {
@@ -93,18 +97,9 @@ impl TopicIndex {
                 ),
             });
             gives[t] = topic.gives.clone();
-            let examples: Vec<Reading> = topic
-                .questions
-                .iter()
-                .chain(std::iter::once(&topic.title))
-                .map(read)
-                .collect();
+            let (examples, asked): (Vec<Reading>, Vec<Option<Asks>>) =
+                texts.topic_examples[t].iter().map(read_asked).unzip();
             learn_examples(&mut weights, classes, t, &examples);
-            let asked = topic
-                .questions
-                .iter()
-                .chain(std::iter::once(&topic.title))
-                .map(wants);
             all_examples.extend(examples.into_iter().zip(asked).map(|(e, w)| (t, e, w)));
             for k in &topic.keywords {
                 let reading = match lexicon.concept_id(k) {
@@ -129,9 +124,9 @@ impl TopicIndex {
             ids.push(category.id.clone());
             about.push(TopicAbout::Any);
             covers[class].push(i as u32);
-            let examples: Vec<Reading> = category.questions.iter().map(read).collect();
+            let (examples, asked): (Vec<Reading>, Vec<Option<Asks>>) =
+                texts.category_examples[i].iter().map(read_asked).unzip();
             learn_examples(&mut weights, classes, class, &examples);
-            let asked = category.questions.iter().map(wants);
             all_examples.extend(examples.into_iter().zip(asked).map(|(e, w)| (class, e, w)));
         }
         let n = classes as f32;
@@ -174,9 +169,17 @@ impl TopicIndex {
     /// asks.
     pub fn shares(&self, reading: &Reading, certs: u64, wants: Option<Asks>) -> Vec<f32> {
         let mut out = vec![0.0f32; self.classes];
+        self.shares_into(reading, certs, wants, &mut out);
+        out
+    }
+
+    /// [`TopicIndex::shares`] into a buffer of one slot per class, so that
+    /// training allocates nothing per example.
+    fn shares_into(&self, reading: &Reading, certs: u64, wants: Option<Asks>, out: &mut [f32]) {
+        out.fill(0.0);
         let norm: f32 = reading.concepts.iter().map(|&(c, w)| self.idf(c) * w).sum();
         if norm <= 0.0 {
-            return out;
+            return;
         }
         for &(c, w) in &reading.concepts {
             let a = self.idf(c) * w / norm;
@@ -188,7 +191,6 @@ impl TopicIndex {
         for (k, slot) in out.iter_mut().enumerate() {
             *slot *= certification_fit(self.about[k], certs) * self.gives_fit(k, wants);
         }
-        out
     }
 
     /// Fits the concept weights to the example questions: whenever an
@@ -199,10 +201,11 @@ impl TopicIndex {
     /// counting got wrong: a word every class's examples use stops pulling
     /// a question towards the one that uses it most.
     fn train(&mut self, examples: &[(usize, Reading, Option<Asks>)]) {
+        let mut shares = vec![0.0f32; self.classes];
         for _ in 0..TRAINING_EPOCHS {
             let mut mistakes = 0;
             for (class, reading, wants) in examples {
-                let shares = self.shares(reading, reading.certifications, *wants);
+                self.shares_into(reading, reading.certifications, *wants, &mut shares);
                 let own = shares[*class];
                 let rival = (0..self.classes)
                     .filter(|k| k != class)

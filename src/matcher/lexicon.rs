@@ -8,9 +8,12 @@
 //! signal, not four words. Unknown words are tried as inflections, as two
 //! words run together, then as typos of a known word.
 
-use std::collections::HashMap;
+// The matcher's tables are built once from the knowledge and only looked up
+// with what users type, so no one can flood them with colliding keys: a fast
+// unkeyed hash (Fx) is safe here, and much cheaper than SipHash.
+use rustc_hash::FxHashMap as HashMap;
 
-use super::normalize::normalize;
+use super::texts::NormalizedTexts;
 use super::typo::Corrector;
 use crate::knowledge::Knowledge;
 
@@ -163,7 +166,7 @@ impl Builder {
 }
 
 impl Lexicon {
-    pub fn build(knowledge: &Knowledge) -> Lexicon {
+    pub fn build(knowledge: &Knowledge, texts: &NormalizedTexts) -> Lexicon {
         let vocab = &knowledge.vocabulary;
         let mut b = Builder::default();
         let certification_ids: Vec<String> = knowledge
@@ -251,19 +254,8 @@ impl Lexicon {
         // Words of the topics' own questions that the vocabulary does not
         // mention become concepts of their own, so that a maintainer who
         // adds a phrasing with a new word teaches the matcher that word.
-        let topic_texts = knowledge.topics.iter().flat_map(|topic| {
-            topic
-                .questions
-                .iter()
-                .chain(topic.keywords.iter())
-                .chain(std::iter::once(&topic.title))
-        });
-        let category_texts = knowledge
-            .out_of_scope
-            .iter()
-            .flat_map(|c| c.questions.iter());
-        for text in topic_texts.chain(category_texts) {
-            for w in normalize(text).split(' ').filter(|w| !w.is_empty()) {
+        for text in texts.all() {
+            for w in text.split(' ').filter(|w| !w.is_empty()) {
                 let id = b.word(w);
                 let meaningful = b.filler[id as usize] || b.phrases.contains_key(&[id][..]);
                 if !meaningful && !w.chars().all(|c| c.is_ascii_digit()) {

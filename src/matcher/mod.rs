@@ -20,10 +20,12 @@ mod asks;
 pub mod index;
 pub mod lexicon;
 pub mod normalize;
+mod texts;
 mod typo;
 
 use index::TopicIndex;
 use lexicon::{Lexicon, Reading};
+use texts::NormalizedTexts;
 
 use crate::knowledge::{Asks, Knowledge};
 
@@ -157,18 +159,23 @@ struct Scored {
 
 impl Matcher {
     pub fn new(knowledge: &Knowledge) -> Matcher {
-        let lexicon = Lexicon::build(knowledge);
-        let index = TopicIndex::build(knowledge, &lexicon);
+        let mut texts = NormalizedTexts::new(knowledge);
+        let lexicon = Lexicon::build(knowledge, &texts);
+        let index = TopicIndex::build(knowledge, &lexicon, &texts);
         let examples = knowledge
             .topics
             .iter()
+            .zip(texts.topic_examples.iter_mut())
             .enumerate()
-            .flat_map(|(topic, t)| {
-                t.questions.iter().map(move |q| Example {
-                    topic,
-                    question: q.clone(),
-                    normalized: normalize::normalize(q),
-                })
+            .flat_map(|(topic, (t, normalized))| {
+                t.questions
+                    .iter()
+                    .zip(std::mem::take(normalized))
+                    .map(move |(q, normalized)| Example {
+                        topic,
+                        question: q.clone(),
+                        normalized,
+                    })
             })
             .collect();
         Matcher {

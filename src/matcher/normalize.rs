@@ -85,7 +85,13 @@ pub fn normalize(text: &str) -> String {
             push_space(&mut out, &mut last);
             continue;
         }
-        for lower in c.to_lowercase() {
+        // ASCII, nearly every character, needs no Unicode case tables.
+        let lowered = if c.is_ascii() {
+            Lowered::One(c.to_ascii_lowercase())
+        } else {
+            Lowered::Many(c.to_lowercase())
+        };
+        for lower in lowered {
             let lower = fold_accent(lower);
             let kind = if lower.is_ascii_digit() {
                 Kind::Digit
@@ -108,6 +114,28 @@ pub fn normalize(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// A character in lower case: itself for ASCII, or Unicode's mapping.
+enum Lowered {
+    One(char),
+    Done,
+    Many(std::char::ToLowercase),
+}
+
+impl Iterator for Lowered {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Lowered::One(c) => {
+                let c = *c;
+                *self = Lowered::Done;
+                Some(c)
+            }
+            Lowered::Done => None,
+            Lowered::Many(it) => it.next(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,10 @@
 //! and mean opposite things, so a word as close to one of them as to the
 //! other is left alone rather than guessed.
 
-use std::collections::HashMap;
+// The matcher's tables are built once from the knowledge and only looked up
+// with what users type, so no one can flood them with colliding keys: a fast
+// unkeyed hash (Fx) is safe here, and much cheaper than SipHash.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::WordId;
 
@@ -52,7 +55,7 @@ fn max_edits(len: usize) -> usize {
 
 impl Corrector {
     pub fn new(words: &[String], entity_words: &[WordId], blocker_words: &[WordId]) -> Corrector {
-        let mut deletes: HashMap<u64, Vec<WordId>> = HashMap::new();
+        let mut deletes: HashMap<u64, Vec<WordId>> = HashMap::default();
         let flags = |ids: &[WordId]| {
             let mut v = vec![false; words.len()];
             for &id in ids {
@@ -64,7 +67,7 @@ impl Corrector {
         };
         let entity = flags(entity_words);
         let blocker = flags(blocker_words);
-        let mut long_words: HashMap<(char, usize), Vec<WordId>> = HashMap::new();
+        let mut long_words: HashMap<(char, usize), Vec<WordId>> = HashMap::default();
         for (id, w) in words.iter().enumerate() {
             let len = w.chars().count();
             // One deletion on each side finds every single edit and a swap;
