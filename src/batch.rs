@@ -3,14 +3,16 @@
 //!
 //! Every input line gets exactly one output line in JSON mode, blank lines
 //! included, so a script can pair questions and answers by position. A line
-//! that is not valid UTF-8 is reported on stderr and skipped.
+//! that is not valid UTF-8 is reported on stderr and skipped. Lines are
+//! independent questions, or, with `--conversation`, one person's
+//! successive messages in one place.
 
 use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
 
-use crate::commands;
 use crate::console;
+use crate::conversation::{Said, Session, Turn};
 use crate::Faq;
 
 /// One answer in `ask --json`.
@@ -22,46 +24,83 @@ pub struct AnswerLine<'a> {
     pub answer: String,
     pub url: &'a str,
     pub suggestions: &'a [String],
+    /// What kind of reply it was: "answer", "clarify", "small-talk",
+    /// "help" or "unknown".
+    pub reply: &'static str,
+    /// Further topics answered in the same message.
+    pub also: &'a [String],
+    /// The kind of fact the article lacks, when part of the message asked
+    /// for one.
+    pub unknown: Option<&'a str>,
 }
 
 /// Answers one question, writing one line (JSON) or one card (text).
-pub fn answer(faq: &Faq, question: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
-    let found = if question.trim().is_empty() {
-        crate::matcher::Match {
-            topic: None,
-            confidence: 0.0,
-            suggestions: Vec::new(),
-            ..Default::default()
+pub fn answer(
+    faq: &Faq,
+    session: &Session,
+    question: &str,
+    json: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    const EMPTY: &str = "Please type a question, for example: does PSPO expire?";
+    if question.trim().is_empty() {
+        if json {
+            let line = AnswerLine {
+                question,
+                topic: None,
+                confidence: 0.0,
+                answer: EMPTY.to_string(),
+                url: &faq.knowledge.article.url,
+                suggestions: &[],
+                reply: Said::Unknown.as_str(),
+                also: &[],
+                unknown: None,
+            };
+            serde_json::to_writer(&mut *out, &line)?;
+            return writeln!(out);
         }
-    } else {
-        faq.find(question)
+        return writeln!(out, "{EMPTY}");
+    }
+    let turn = session.turn(faq, question);
+    if !json {
+        return writeln!(out, "{}", console::render(&turn.reply));
+    }
+    let answer = answer_text(faq, &turn);
+    let line = AnswerLine {
+        question,
+        topic: turn.found.topic.as_deref(),
+        confidence: (turn.found.confidence * 1000.0).round() / 1000.0,
+        answer,
+        url: &faq.knowledge.article.url,
+        suggestions: &turn.found.suggestions,
+        reply: turn.said.as_str(),
+        also: &turn.also,
+        unknown: turn.unknown.as_deref(),
     };
-    if json {
-        let answer = match found.topic.as_deref().and_then(|t| faq.topic(t)) {
-            Some(topic) => topic.answer.clone(),
-            None if question.trim().is_empty() => {
-                "Please type a question, for example: does PSPO expire?".to_string()
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
+}
+
+/// The answer's text: a topic's answer as the knowledge has it, each
+/// topic's under its title when a message asked several, or the reply's
+/// own text.
+fn answer_text(faq: &Faq, turn: &Turn) -> String {
+    let topic = |id: &str| faq.topic(id);
+    match (turn.said, turn.found.topic.as_deref().and_then(topic)) {
+        (Said::Answer, Some(first)) if turn.also.is_empty() && turn.unknown.is_none() => {
+            first.answer.clone()
+        }
+        (Said::Answer, Some(first)) => {
+            let mut parts: Vec<String> = std::iter::once(first)
+                .chain(turn.also.iter().filter_map(|id| topic(id)))
+                .map(|t| format!("**{}**\n{}", t.title, t.answer))
+                .collect();
+            if !turn.reply.description.is_empty() {
+                parts.push(turn.reply.description.clone());
             }
-            None => commands::for_match(faq, &found).description,
-        };
-        let line = AnswerLine {
-            question,
-            topic: found.topic.as_deref(),
-            confidence: (found.confidence * 1000.0).round() / 1000.0,
-            answer,
-            url: &faq.knowledge.article.url,
-            suggestions: &found.suggestions,
-        };
-        serde_json::to_writer(&mut *out, &line)?;
-        writeln!(out)
-    } else if question.trim().is_empty() {
-        writeln!(
-            out,
-            "Please type a question, for example: does PSPO expire?"
-        )
-    } else {
-        let reply = commands::for_match(faq, &found);
-        writeln!(out, "{}", console::render(&reply))
+            parts.join("\n\n")
+        }
+        _ => turn.reply.description.clone(),
     }
 }
 
@@ -69,6 +108,7 @@ pub fn answer(faq: &Faq, question: &str, json: bool, out: &mut dyn Write) -> io:
 /// because they were not UTF-8.
 pub fn answer_lines(
     faq: &Faq,
+    session: &Session,
     input: &mut dyn BufRead,
     json: bool,
     out: &mut dyn Write,
@@ -90,7 +130,7 @@ pub fn answer_lines(
             buf.pop();
         }
         match std::str::from_utf8(&buf) {
-            Ok(line) => answer(faq, line, json, out)?,
+            Ok(line) => answer(faq, session, line, json, out)?,
             Err(_) => {
                 skipped += 1;
                 writeln!(err, "line {number}: not valid UTF-8, skipped")?;

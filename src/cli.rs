@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{DiscordConfig, LogFormat};
 use crate::discord::{gateway, register};
 use crate::ops::{reload, Operations};
-use crate::{batch, config, console, http, Faq};
+use crate::{batch, config, console, conversation, http, Faq};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,6 +48,11 @@ pub enum Command {
         /// vocabulary.
         #[arg(long, conflicts_with = "json")]
         explain: bool,
+        /// Read the lines as one person's successive messages in one
+        /// channel, so follow-ups ("and for cspo?") continue the last
+        /// answer.
+        #[arg(long)]
+        conversation: bool,
         /// The question; with none, questions are read from stdin.
         question: Vec<String>,
     },
@@ -130,8 +135,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Ask {
             json,
             explain,
+            conversation,
             question,
         }) => {
+            let session = if conversation {
+                conversation::Session::conversation()
+            } else {
+                conversation::Session::independent()
+            };
             let faq = load(&cli.knowledge)?;
             if explain && !question.is_empty() {
                 write!(out, "{}", faq.matcher.explain(&question.join(" ")))?;
@@ -139,10 +150,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if question.is_empty() {
                 let stdin = io::stdin();
                 let mut input = stdin.lock();
-                batch::answer_lines(&faq, &mut input, json, &mut out, &mut io::stderr())
-                    .context("reading questions from stdin")?;
+                batch::answer_lines(
+                    &faq,
+                    &session,
+                    &mut input,
+                    json,
+                    &mut out,
+                    &mut io::stderr(),
+                )
+                .context("reading questions from stdin")?;
             } else {
-                batch::answer(&faq, &question.join(" "), json, &mut out)?;
+                batch::answer(&faq, &session, &question.join(" "), json, &mut out)?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -7,6 +7,8 @@ use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::conversation::{memory, Conversations};
+
 use ed25519_dalek::VerifyingKey;
 
 /// A secret that never shows in logs or debug output.
@@ -96,6 +98,45 @@ pub fn log_max_bytes() -> Result<u64, ConfigError> {
                 expected: "a number of bytes, at least 1024",
             }),
     }
+}
+
+/// The conversation memory: each person's last answer in each place is
+/// remembered for `CONTEXT_MINUTES` (default 10; 0 turns follow-ups off),
+/// for at most `CONTEXT_MAX` conversations (default 100,000, about 10 MB),
+/// the least recently used forgotten first.
+pub fn conversations() -> Result<Conversations, ConfigError> {
+    conversations_from(var)
+}
+
+fn conversations_from(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Conversations, ConfigError> {
+    let minutes = match lookup("CONTEXT_MINUTES") {
+        None => memory::DEFAULT_TTL,
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|m| m.is_finite() && *m >= 0.0 && *m <= 24.0 * 60.0)
+            .map(|m| Duration::from_secs_f64(m * 60.0))
+            .ok_or(ConfigError::Invalid {
+                name: "CONTEXT_MINUTES",
+                value: v,
+                expected: "a number of minutes from 0 to 1440, such as 10",
+            })?,
+    };
+    let max = match lookup("CONTEXT_MAX") {
+        None => memory::DEFAULT_CAPACITY,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=10_000_000).contains(n))
+            .ok_or(ConfigError::Invalid {
+                name: "CONTEXT_MAX",
+                value: v,
+                expected: "a whole number of conversations from 1 to 10000000",
+            })?,
+    };
+    Ok(Conversations::new(max, minutes))
 }
 
 /// The per-user rate limit on interactions, as (burst, refill period):

@@ -7,6 +7,7 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use crate::commands::{self, TOPIC_PREFIX};
+use crate::conversation::Session;
 use crate::ops::jsonl::JsonlLog;
 use crate::ops::{feedback, unanswered, Place, Transport};
 use crate::reply::{Button, Reply};
@@ -87,9 +88,16 @@ fn plain(text: &str) -> String {
     out
 }
 
-/// What the console does with one line of input. Questions it could not
-/// answer well go to `unanswered`, as they would from Discord.
-pub fn respond(faq: &Faq, unanswered: Option<&JsonlLog>, line: &str) -> Option<String> {
+/// What the console does with one line of input, in `session` (one person
+/// in one place, so follow-ups continue the last answer). Questions it
+/// could not answer well go to `unanswered`, as they would from Discord;
+/// small talk does not.
+pub fn respond(
+    faq: &Faq,
+    session: &Session,
+    unanswered: Option<&JsonlLog>,
+    line: &str,
+) -> Option<String> {
     let line = line.trim();
     if line.is_empty() {
         return None;
@@ -102,15 +110,17 @@ pub fn respond(faq: &Faq, unanswered: Option<&JsonlLog>, line: &str) -> Option<S
         },
     };
     let Some(command) = command else {
-        let found = faq.find(question);
-        unanswered::record(
-            unanswered,
-            question,
-            &found,
-            Transport::Console,
-            Place::default(),
-        );
-        return Some(render(&commands::for_match(faq, &found)));
+        let turn = session.turn(faq, question);
+        if turn.said.is_question() {
+            unanswered::record(
+                unanswered,
+                question,
+                &turn.found,
+                Transport::Console,
+                Place::default(),
+            );
+        }
+        return Some(render(&turn.reply));
     };
     let (name, rest) = command
         .split_once(char::is_whitespace)
@@ -120,7 +130,10 @@ pub fn respond(faq: &Faq, unanswered: Option<&JsonlLog>, line: &str) -> Option<S
         let id = rest.trim();
         return Some(
             match commands::component(faq, &format!("{TOPIC_PREFIX}{id}")) {
-                Some(reply) => render(&reply),
+                Some(reply) => {
+                    session.opened(id);
+                    render(&reply)
+                }
                 None => format!("No topic called `{id}`. Type /topics to see them all."),
             },
         );
@@ -153,6 +166,7 @@ pub fn run(
         faq.knowledge.topics.len(),
         faq.knowledge.article.title
     )?;
+    let session = Session::conversation();
     let mut buf = Vec::new();
     loop {
         if interactive {
@@ -168,7 +182,7 @@ pub fn run(
         if matches!(line, "/quit" | "/exit" | "quit" | "exit") {
             break;
         }
-        if let Some(text) = respond(faq, unanswered, line) {
+        if let Some(text) = respond(faq, &session, unanswered, line) {
             writeln!(out, "{text}\n")?;
         }
     }
@@ -178,13 +192,15 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::{plain, respond};
+    use crate::conversation::Session;
     use crate::Faq;
 
     #[test]
     fn an_answer_shows_its_links_but_not_the_feedback_buttons() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
         let faq = Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"));
-        let shown = respond(&faq, None, "does pspo expire?").unwrap_or_default();
+        let session = Session::conversation();
+        let shown = respond(&faq, &session, None, "does pspo expire?").unwrap_or_default();
         assert!(shown.starts_with("== Does PSPO expire? =="), "{shown}");
         assert!(
             shown.contains("[Read the full article] https://"),

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod console;
+pub mod conversation;
 pub mod discord;
 pub mod faq;
 pub mod http;

@@ -87,7 +87,9 @@ pub fn for_match(faq: &Faq, found: &Match) -> Reply {
 /// "I don't know": what the article does not cover, and who can answer
 /// instead (the certification's issuer, the training provider, or nobody
 /// in particular), with what the bot can do.
-fn fallback(faq: &Faq, found: &Match) -> Reply {
+/// Why the bot declines `found` and who can answer instead, in one or
+/// two sentences.
+pub fn decline_text(faq: &Faq, found: &Match) -> String {
     let k = &faq.knowledge;
     let p = &k.provider;
     let category = found.unknown.as_deref().and_then(|id| k.out_of_scope(id));
@@ -95,19 +97,7 @@ fn fallback(faq: &Faq, found: &Match) -> Reply {
         Some("that") | None => "I could not match that to anything the article covers.".to_string(),
         Some(what) => format!("The article I answer from does not cover {what}."),
     };
-    // The issuers of the certifications named, or of all of them.
-    let issuers: Vec<&Certification> = {
-        let named: Vec<&Certification> = k
-            .certifications
-            .iter()
-            .filter(|c| found.named.contains(&c.id))
-            .collect();
-        if named.is_empty() {
-            k.certifications.iter().collect()
-        } else {
-            named
-        }
-    };
+    let issuers = issuers_for(k, found);
     let issuer_list = issuers
         .iter()
         .map(|c| {
@@ -135,9 +125,32 @@ fn fallback(faq: &Faq, found: &Match) -> Reply {
              For anything about a certification itself, ask its issuer: {issuer_list}."
         ),
     };
+    format!("{why} {instead}")
+}
+
+/// The issuers of the certifications a question names, or of all of them.
+fn issuers_for<'a>(k: &'a Knowledge, found: &Match) -> Vec<&'a Certification> {
+    let named: Vec<&Certification> = k
+        .certifications
+        .iter()
+        .filter(|c| found.named.contains(&c.id))
+        .collect();
+    if named.is_empty() {
+        k.certifications.iter().collect()
+    } else {
+        named
+    }
+}
+
+fn fallback(faq: &Faq, found: &Match) -> Reply {
+    let k = &faq.knowledge;
+    let p = &k.provider;
+    let category = found.unknown.as_deref().and_then(|id| k.out_of_scope(id));
+    let ask = category.map(|c| c.ask);
+    let issuers = issuers_for(k, found);
     let text = format!(
-        "{why} {instead}\n\n\
-         • Use `/topics` to see everything I can answer."
+        "{}\n\n• Use `/topics` to see everything I can answer.",
+        decline_text(faq, found)
     );
     let mut reply = Reply::card("I don't know that one", &text);
     reply.color = Some(COLOR_NOTICE);
@@ -179,7 +192,7 @@ fn issuer_name(k: &Knowledge, c: &Certification) -> String {
 }
 
 /// The footer that credits the article.
-fn source_line(k: &Knowledge) -> String {
+pub fn source_line(k: &Knowledge) -> String {
     format!(
         "Source: “{}” by {}, {} (updated {})",
         k.article.title,

@@ -1,6 +1,7 @@
 //! `/ask question:` — answers a question in plain words.
 
-use super::{answer, choices, Args, Asked, Choice, CommandSpec, OptionSpec, Outcome, SlashCommand};
+use super::{choices, Args, Asked, Choice, CommandSpec, OptionSpec, Outcome, SlashCommand};
+use crate::conversation;
 use crate::limits;
 use crate::reply::Reply;
 use crate::Faq;
@@ -35,6 +36,10 @@ impl SlashCommand for Ask {
     }
 
     fn outcome(&self, faq: &Faq, args: &Args) -> Outcome {
+        self.outcome_in(faq, args, None)
+    }
+
+    fn outcome_in(&self, faq: &Faq, args: &Args, earlier: Option<&str>) -> Outcome {
         let question = args.get("question").unwrap_or("").trim();
         if question.is_empty() {
             return Reply::card(
@@ -45,12 +50,13 @@ impl SlashCommand for Ask {
             .within_limits()
             .into();
         }
-        let found = faq.find(question);
+        let turn = conversation::respond(faq, question, earlier);
         Outcome {
-            reply: answer::for_match(faq, &found),
+            reply: turn.reply,
             asked: Some(Asked {
                 question: question.to_string(),
-                found,
+                found: turn.found,
+                said: turn.said,
             }),
         }
     }

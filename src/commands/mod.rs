@@ -10,8 +10,9 @@ mod contact;
 mod help;
 mod topics;
 
-pub use answer::{component, for_match, topic_reply, TOPIC_PREFIX};
+pub use answer::{component, decline_text, for_match, source_line, topic_reply, TOPIC_PREFIX};
 
+use crate::conversation::Said;
 use crate::matcher::Match;
 use crate::reply::Reply;
 use crate::Faq;
@@ -88,6 +89,19 @@ pub struct Outcome {
 pub struct Asked {
     pub question: String,
     pub found: Match,
+    /// What kind of reply it got; small talk is not a question the
+    /// knowledge failed to answer.
+    pub said: Said,
+}
+
+impl Asked {
+    /// The topic a follow-up continues from, if any.
+    pub fn topic_to_remember(&self) -> Option<&str> {
+        match self.said {
+            Said::Answer | Said::Clarify => self.found.topic.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 impl From<Reply> for Outcome {
@@ -106,6 +120,13 @@ pub trait SlashCommand: Sync {
     /// override this (and build `run` on it); the others need not.
     fn outcome(&self, faq: &Faq, args: &Args) -> Outcome {
         self.run(faq, args).into()
+    }
+    /// [`SlashCommand::outcome`] in a conversation whose last answer was
+    /// on `earlier` (a topic id). Commands that take a question follow up
+    /// on it; the others need not override this.
+    fn outcome_in(&self, faq: &Faq, args: &Args, earlier: Option<&str>) -> Outcome {
+        let _ = earlier;
+        self.outcome(faq, args)
     }
     /// Choices for the option being typed.
     fn autocomplete(&self, _faq: &Faq, _option: &str, _typed: &str) -> Vec<Choice> {

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serenity::all::{
-    ComponentInteraction, Context, CreateInteractionResponse, EventHandler, GuildId, Interaction,
-    Message, MessageReference, MessageType, Ready,
+    ActionRowComponent, Button, ButtonKind, ComponentInteraction, Context,
+    CreateInteractionResponse, EventHandler, GuildId, Interaction, Message, MessageReference,
+    MessageType, Ready,
 };
 use tracing::field::Empty;
 use tracing::{debug, info, info_span, warn, Instrument, Span};
@@ -18,6 +19,7 @@ use super::interactions::{self, rounded};
 use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
 use super::{register, render};
 use crate::config::DiscordConfig;
+use crate::conversation::{self, Key, Said};
 use crate::http::metrics::Metrics;
 use crate::matcher::UNPROMPTED_THRESHOLD;
 use crate::ops::reload::SharedFaq;
@@ -151,6 +153,21 @@ impl EventHandler for Handler {
     }
 }
 
+/// The ids of a message's buttons.
+fn button_ids(message: &Message) -> impl Iterator<Item = &str> {
+    message
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .filter_map(|c| match c {
+            ActionRowComponent::Button(Button {
+                data: ButtonKind::NonLink { custom_id, .. },
+                ..
+            }) => Some(custom_id.as_str()),
+            _ => None,
+        })
+}
+
 /// Sends the response [`interactions::handle`] built.
 async fn send(
     ctx: &Context,
@@ -252,16 +269,40 @@ impl Handler {
         started: Instant,
     ) {
         let span = Span::current();
-        let found = (!question.is_empty()).then(|| faq.find(question));
+        // The conversation: a reply to one of the bot's own answers carries
+        // its topic; otherwise what was last answered to this person here.
+        let key = Key {
+            place: msg.channel_id.get(),
+            person: msg.author.id.get(),
+        };
+        let replied_to = msg
+            .referenced_message
+            .as_deref()
+            .filter(|m| m.author.id.get() == self.me)
+            .and_then(|m| messages::answered_topic(button_ids(m)));
+        let now = Instant::now();
+        let turn = (!question.is_empty()).then(|| {
+            let earlier = replied_to.or_else(|| {
+                self.ops
+                    .conversations
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .recall(key, now)
+            });
+            conversation::respond(faq, question, earlier.as_deref())
+        });
+        let found = turn.as_ref().map(|t| t.found.clone());
         if let Some(found) = &found {
             if let Some(topic) = &found.topic {
                 span.record("topic", topic.as_str());
             }
             span.record("confidence", rounded(found.confidence));
         }
-        let sure = found
-            .as_ref()
-            .is_some_and(|f| f.topic.is_some() && f.confidence >= UNPROMPTED_THRESHOLD);
+        let sure = turn.as_ref().is_some_and(|t| {
+            t.said == Said::Answer
+                && t.found.topic.is_some()
+                && t.found.confidence >= UNPROMPTED_THRESHOLD
+        });
         if !direct && !sure {
             // Ordinary chatter in an answer channel: stay out of it, and
             // out of the unanswered log, which is for questions put to
@@ -308,12 +349,17 @@ impl Handler {
                     "pointed to the earlier answer",
                 )
             }
-            Plan::Answer => match &found {
+            Plan::Answer => match &turn {
                 None => (messages::nudge(), "nudged"),
-                Some(found) if found.topic.is_some() => {
-                    (crate::commands::for_match(faq, found), "answered")
-                }
-                Some(found) => (crate::commands::for_match(faq, found), "did not know"),
+                Some(t) => (
+                    t.reply.clone(),
+                    match t.said {
+                        Said::Answer => "answered",
+                        Said::Clarify => "asked which certification",
+                        Said::SmallTalk | Said::Help => "small talk",
+                        Said::Unknown => "did not know",
+                    },
+                ),
             },
         };
         span.record("outcome", outcome);
@@ -322,7 +368,20 @@ impl Handler {
             (Plan::Answer, None) if found.is_some() => self.metrics.unanswered(),
             _ => {}
         }
-        if let Some(found) = &found {
+        if let (Plan::Answer, Some(t)) = (&plan, &turn) {
+            if let Some(topic) = t.topic() {
+                self.ops
+                    .conversations
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remember(key, topic, now);
+            }
+        }
+        if let Some(found) = turn
+            .as_ref()
+            .filter(|t| t.said.is_question())
+            .map(|t| &t.found)
+        {
             let place = Place::in_discord(msg.guild_id.map(GuildId::get), msg.channel_id.get());
             unanswered::record(
                 self.ops.unanswered.as_ref(),

@@ -3,6 +3,7 @@
 //! gets the same reply, to the byte, is logged the same way and counts
 //! against the same rate limit, whichever way it arrived.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serenity::all::{
@@ -13,6 +14,7 @@ use serenity::all::{
 
 use super::render;
 use crate::commands::{self, Args, Outcome};
+use crate::conversation::{Conversations, Key};
 use crate::ops::feedback::{self, Vote};
 use crate::ops::{unanswered, Operations, Place, Transport};
 use crate::reply::{Reply, COLOR_NOTICE};
@@ -79,8 +81,17 @@ pub fn handle(
     let response = match interaction {
         Interaction::Ping(_) => CreateInteractionResponse::Pong,
         Interaction::Command(command) => {
-            let outcome = run_command(faq, command);
-            if let Some(asked) = &outcome.asked {
+            let key = Key {
+                place: command.channel_id.get(),
+                person: command.user.id.get(),
+            };
+            let now = Instant::now();
+            let earlier = lock(&ops.conversations).recall(key, now);
+            let outcome = run_command(faq, command, earlier.as_deref());
+            if let Some(topic) = outcome.asked.as_ref().and_then(|a| a.topic_to_remember()) {
+                lock(&ops.conversations).remember(key, topic, now);
+            }
+            if let Some(asked) = outcome.asked.as_ref().filter(|a| a.said.is_question()) {
                 unanswered::record(
                     ops.unanswered.as_ref(),
                     &asked.question,
@@ -105,12 +116,26 @@ pub fn handle(
                 }
             } else if let Some(id) = target.strip_prefix(commands::TOPIC_PREFIX) {
                 summary.answer = Some(shown(faq, Some(id)));
+                // A topic opened by a click is what a follow-up continues.
+                if faq.topic(id).is_some() {
+                    let key = Key {
+                        place: component.channel_id.get(),
+                        person: component.user.id.get(),
+                    };
+                    lock(&ops.conversations).remember(key, id, Instant::now());
+                }
             }
             message(&run_component(faq, component))
         }
         _ => message(&notice("I can't handle that kind of interaction.")),
     };
     Handled { response, summary }
+}
+
+/// The conversation memory, even if a thread panicked while holding it:
+/// each call changes one entry, so what it holds is always whole.
+fn lock(memory: &Mutex<Conversations>) -> MutexGuard<'_, Conversations> {
+    memory.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The response alone, with no logs and no rate limit.
@@ -189,9 +214,9 @@ pub fn args(command: &CommandInteraction) -> Args {
     )
 }
 
-fn run_command(faq: &Faq, command: &CommandInteraction) -> Outcome {
+fn run_command(faq: &Faq, command: &CommandInteraction, earlier: Option<&str>) -> Outcome {
     match commands::find(&command.data.name) {
-        Some(cmd) => cmd.outcome(faq, &args(command)),
+        Some(cmd) => cmd.outcome_in(faq, &args(command), earlier),
         None => notice("That command is no longer available. Try `/help`.").into(),
     }
 }

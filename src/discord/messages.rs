@@ -286,6 +286,22 @@ pub fn pointer(title: &str, earlier: Option<&str>) -> Reply {
     reply.within_limits()
 }
 
+/// The topic one of the bot's own answers was about, from the ids of its
+/// buttons: its feedback buttons name the topic, and a "CSPO or PSPO?"
+/// question's buttons open topics of the kind it asked about. A reply to
+/// that message continues from it, with no memory needed.
+pub fn answered_topic<'a>(custom_ids: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let ids: Vec<&str> = custom_ids.into_iter().collect();
+    ids.iter()
+        .find_map(|id| crate::ops::feedback::parse(id).map(|(topic, _)| topic.to_string()))
+        .or_else(|| {
+            ids.iter().find_map(|id| {
+                id.strip_prefix(crate::commands::TOPIC_PREFIX)
+                    .map(str::to_string)
+            })
+        })
+}
+
 /// The reply for a mention with no question.
 pub fn nudge() -> Reply {
     Reply::card(

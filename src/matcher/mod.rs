@@ -95,6 +95,10 @@ pub struct Match {
     /// The certifications the message names, by id, so that a reply can
     /// point to the right issuer.
     pub named: Vec<String>,
+    /// The message says almost nothing besides the certifications it
+    /// names ("and for cspo?"): in a conversation it continues the last
+    /// answer rather than asking anew.
+    pub says_little: bool,
 }
 
 impl Match {
@@ -187,6 +191,13 @@ impl Matcher {
 
     /// Finds the topic for `question`.
     pub fn find(&self, question: &str) -> Match {
+        self.find_in(question, &[])
+    }
+
+    /// Finds the topic for `question`, asked right after an answer about
+    /// the certifications `earlier` (ids): a question that names none of
+    /// its own ("does it expire?") is read as about those.
+    pub fn find_in(&self, question: &str, earlier: &[String]) -> Match {
         let question = bounded(question);
         let sentences = sentences(&question);
         let mut parts: Vec<Part> = sentences
@@ -210,15 +221,23 @@ impl Matcher {
                 }
             }
         }
-        let context = parts
+        let named_here = parts
             .iter()
             .fold(0u64, |acc, p| acc | p.reading.certifications);
+        let context = if named_here != 0 {
+            named_here
+        } else {
+            self.certification_bits(earlier)
+        };
+        let says_little = parts
+            .iter()
+            .all(|p| self.meaning(&p.reading) < BARE_NAME_EVIDENCE && p.reading.unknown.is_empty());
         let named: Vec<String> = self
             .lexicon
             .certification_ids
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i < 64 && context & (1u64 << i) != 0)
+            .filter(|(i, _)| *i < 64 && named_here & (1u64 << i) != 0)
             .map(|(_, id)| id.clone())
             .collect();
 
@@ -265,6 +284,7 @@ impl Matcher {
                 suggestions: Vec::new(),
                 unknown: reason,
                 named,
+                says_little,
             };
         };
         let mut order: Vec<usize> = (0..best.scores.len()).collect();
@@ -281,6 +301,7 @@ impl Matcher {
                     suggestions: Vec::new(),
                     unknown: Some(reason),
                     named,
+                    says_little,
                 };
             }
         }
@@ -304,6 +325,7 @@ impl Matcher {
                 suggestions,
                 unknown: (top >= DECLINE_REASON).then(|| self.index.ids[winner].clone()),
                 named,
+                says_little,
             };
         }
         let confidence = top.clamp(0.0, 1.0);
@@ -313,7 +335,27 @@ impl Matcher {
             suggestions,
             unknown: None,
             named,
+            says_little,
         }
+    }
+
+    /// The certification bits of `ids`.
+    fn certification_bits(&self, ids: &[String]) -> u64 {
+        self.lexicon
+            .certification_ids
+            .iter()
+            .enumerate()
+            .filter(|(i, id)| *i < 64 && ids.contains(id))
+            .fold(0u64, |acc, (i, _)| acc | (1u64 << i))
+    }
+
+    /// How much a reading says, in rarity-weighted concepts.
+    fn meaning(&self, reading: &Reading) -> f32 {
+        reading
+            .concepts
+            .iter()
+            .map(|&(c, w)| self.index.idf(c) * w)
+            .sum()
     }
 
     /// What makes two questions "the same" for the gaps report: their

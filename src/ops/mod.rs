@@ -9,7 +9,11 @@ pub mod ratelimit;
 pub mod reload;
 pub mod unanswered;
 
+use std::sync::Mutex;
+
 use serde::{Deserialize, Serialize};
+
+use crate::conversation::Conversations;
 
 use crate::config::{self, ConfigError};
 use jsonl::JsonlLog;
@@ -26,6 +30,9 @@ pub struct Operations {
     pub feedback: Option<JsonlLog>,
     /// How fast one person may use the bot; `None` when turned off.
     pub rate_limit: Option<RateLimit>,
+    /// The last topic answered to each person in each place, for
+    /// follow-ups (`CONTEXT_MINUTES`, `CONTEXT_MAX`).
+    pub conversations: Mutex<Conversations>,
 }
 
 impl Operations {
@@ -36,6 +43,7 @@ impl Operations {
             unanswered: config::unanswered_log().map(|p| JsonlLog::new(p, max_bytes)),
             feedback: config::feedback_log().map(|p| JsonlLog::new(p, max_bytes)),
             rate_limit: config::rate_limit()?.map(|(burst, refill)| RateLimit::new(burst, refill)),
+            conversations: Mutex::new(config::conversations()?),
         })
     }
 }

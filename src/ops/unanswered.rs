@@ -80,7 +80,7 @@ mod tests {
             confidence: 0.123456,
             suggestions: vec!["provider".into()],
             unknown: Some("price".into()),
-            named: Vec::new(),
+            ..Match::default()
         };
         let record = Unanswered::new(
             &"how much ".repeat(100),

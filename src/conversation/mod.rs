@@ -1,0 +1,443 @@
+//! A conversation, not a lookup. One message is answered in the light of
+//! the last answer given to the same person in the same place:
+//!
+//! - a message that only swaps the certification ("and for cspo?", "what
+//!   about the other one?") gets the same kind of topic for the other one;
+//! - a message that names no certification ("does it expire?") is read as
+//!   about the last answer's;
+//! - with nothing to go on, a question that fits a kind of topic but not a
+//!   certification is asked back: "CSPO or PSPO?";
+//! - several questions in one message are answered together;
+//! - greetings, thanks and the like get a short reply in kind.
+//!
+//! Like the rest of the core this knows nothing of Discord: the transports
+//! say who is talking where ([`memory::Key`]) and show the reply.
+
+pub mod memory;
+mod small_talk;
+mod split;
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::commands::{self, Args, TOPIC_PREFIX};
+use crate::knowledge::{About, Knowledge, Topic};
+use crate::matcher::Match;
+use crate::reply::{ButtonStyle, Reply, COLOR_NOTICE};
+use crate::Faq;
+pub use memory::{Conversations, Key};
+pub use small_talk::SmallTalk;
+
+/// At most this many questions of one message are answered.
+pub const MAX_ANSWERS: usize = 3;
+
+/// What kind of reply a message got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Said {
+    /// One or more topics answered.
+    Answer,
+    /// Asked back which certification was meant.
+    Clarify,
+    SmallTalk,
+    /// The `/help` card.
+    Help,
+    /// Nothing the article answers.
+    Unknown,
+}
+
+impl Said {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Said::Answer => "answer",
+            Said::Clarify => "clarify",
+            Said::SmallTalk => "small-talk",
+            Said::Help => "help",
+            Said::Unknown => "unknown",
+        }
+    }
+
+    /// Whether the message was a question put to the knowledge (and so
+    /// belongs in the unanswered log when it went unanswered).
+    pub fn is_question(self) -> bool {
+        !matches!(self, Said::SmallTalk | Said::Help)
+    }
+}
+
+/// One message's reply and what led to it.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub said: Said,
+    /// The match of the message (or of its first question). For a
+    /// clarifying question, `topic` is the likelier of the two.
+    pub found: Match,
+    /// Further topics answered in the same message.
+    pub also: Vec<String>,
+    /// The kind of fact the article lacks, when part of the message asked
+    /// for one.
+    pub unknown: Option<String>,
+    pub reply: Reply,
+}
+
+impl Turn {
+    /// The topic to remember for a follow-up, if any.
+    pub fn topic(&self) -> Option<&str> {
+        match self.said {
+            Said::Answer | Said::Clarify => self.found.topic.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// One person's successive messages, or independent questions.
+pub struct Session {
+    memory: Option<Mutex<Conversations>>,
+}
+
+/// The console and `ask --conversation` are one person in one place.
+const ONE_CONVERSATION: Key = Key {
+    place: 0,
+    person: 0,
+};
+
+impl Session {
+    /// Every question on its own.
+    pub fn independent() -> Session {
+        Session { memory: None }
+    }
+
+    /// Questions as one person's successive messages in one place.
+    pub fn conversation() -> Session {
+        Session {
+            memory: Some(Mutex::new(Conversations::default())),
+        }
+    }
+
+    /// The reply to `question`, in this session.
+    pub fn turn(&self, faq: &Faq, question: &str) -> Turn {
+        match &self.memory {
+            Some(memory) => converse(
+                faq,
+                memory,
+                ONE_CONVERSATION,
+                question,
+                None,
+                Instant::now(),
+            ),
+            None => respond(faq, question, None),
+        }
+    }
+
+    /// Remembers a topic opened directly (a button, `/open`), so that a
+    /// follow-up continues from it.
+    pub fn opened(&self, topic: &str) {
+        if let Some(memory) = &self.memory {
+            lock(memory).remember(ONE_CONVERSATION, topic, Instant::now());
+        }
+    }
+}
+
+/// Answers `message` in the conversation `key`: recalls its last topic (a
+/// reply to one of the bot's answers gives `replied_to` instead, which
+/// needs no memory), answers, and remembers what was answered.
+pub fn converse(
+    faq: &Faq,
+    memory: &Mutex<Conversations>,
+    key: Key,
+    message: &str,
+    replied_to: Option<&str>,
+    now: Instant,
+) -> Turn {
+    let recalled = match replied_to {
+        Some(topic) => Some(topic.to_string()),
+        None => lock(memory).recall(key, now),
+    };
+    let turn = respond(faq, message, recalled.as_deref());
+    if let Some(topic) = turn.topic() {
+        lock(memory).remember(key, topic, now);
+    }
+    turn
+}
+
+/// The memory, even if a thread panicked while holding it: what it holds
+/// is always whole (each call changes one entry).
+fn lock(memory: &Mutex<Conversations>) -> std::sync::MutexGuard<'_, Conversations> {
+    memory
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Answers `message`, asked right after an answer on `earlier` (a topic
+/// id), if any.
+pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
+    let k = &faq.knowledge;
+    if let Some(kind) = small_talk::classify(message) {
+        return small_talk_turn(faq, kind);
+    }
+    let earlier = earlier.and_then(|id| faq.topic(id));
+    let earlier_certs: Vec<String> = match earlier.map(|t| &t.about) {
+        Some(About::One(c)) => vec![c.clone()],
+        _ => Vec::new(),
+    };
+
+    // Several questions: each part read with the certifications the whole
+    // message names (so "Does PSPO expire, and how much does it cost?"
+    // asks the price of PSPO).
+    let parts = split::questions(message);
+    if parts.len() >= 2 {
+        let whole = faq.matcher.find_in(message, &earlier_certs);
+        let context = if whole.named.is_empty() {
+            earlier_certs.clone()
+        } else {
+            whole.named.clone()
+        };
+        let found: Vec<Match> = parts
+            .iter()
+            .map(|p| faq.matcher.find_in(p, &context))
+            .collect();
+        if let Some(turn) = several(faq, &whole, &found) {
+            return turn;
+        }
+    }
+
+    let found = faq.matcher.find_in(message, &earlier_certs);
+    // A follow-up that only swaps the certification keeps the kind.
+    if let Some(earlier) = earlier {
+        if found.says_little {
+            let target = if found.named.len() == 1 {
+                Some(found.named[0].clone())
+            } else if found.named.is_empty() && asks_for_the_other(message) {
+                other_certification(k, earlier)
+            } else {
+                None
+            };
+            if let Some(twin) = target.and_then(|c| twin_for(k, earlier, &c)) {
+                return answered(faq, found.clone(), twin);
+            }
+        }
+    }
+    match found.topic.as_deref().and_then(|t| faq.topic(t)) {
+        Some(topic) => {
+            // "does it expire?" with nothing to say which: ask back.
+            let unsure_which = found.named.is_empty() && earlier_certs.is_empty();
+            match (unsure_which, twins(k, topic)) {
+                (true, Some(pair)) => clarify(faq, found.clone(), topic, &pair),
+                _ => answered(faq, found.clone(), topic),
+            }
+        }
+        None => Turn {
+            said: Said::Unknown,
+            unknown: found.unknown.clone(),
+            reply: commands::for_match(faq, &found),
+            found,
+            also: Vec::new(),
+        },
+    }
+}
+
+/// "what about the other one?", "the other cert": no name, but the other
+/// certification meant.
+fn asks_for_the_other(message: &str) -> bool {
+    let text = crate::matcher::normalize::normalize(message);
+    let words: Vec<&str> = text.split(' ').collect();
+    words.windows(2).any(|w| w[0] == "other" && w[1] != "than")
+        || words.last() == Some(&"other")
+        || text.contains("the other")
+}
+
+/// The certification that `earlier` is not about, when there are two.
+fn other_certification(k: &Knowledge, earlier: &Topic) -> Option<String> {
+    let About::One(current) = &earlier.about else {
+        return None;
+    };
+    let others: Vec<&str> = k
+        .certifications
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|c| c != current)
+        .collect();
+    (others.len() == 1).then(|| others[0].to_string())
+}
+
+/// The topic of the same kind as `topic` about `certification`.
+fn twin_for<'a>(k: &'a Knowledge, topic: &Topic, certification: &str) -> Option<&'a Topic> {
+    let kind = topic.kind.as_deref()?;
+    k.topics.iter().find(|t| {
+        t.kind.as_deref() == Some(kind) && t.about == About::One(certification.to_string())
+    })
+}
+
+/// The topics of `topic`'s kind, one per certification, when there are
+/// exactly two: the pair a question naming neither cannot choose between.
+fn twins<'a>(k: &'a Knowledge, topic: &Topic) -> Option<Vec<&'a Topic>> {
+    let kind = topic.kind.as_deref()?;
+    let pair: Vec<&Topic> = k
+        .topics
+        .iter()
+        .filter(|t| t.kind.as_deref() == Some(kind) && matches!(t.about, About::One(_)))
+        .collect();
+    (pair.len() == 2).then_some(pair)
+}
+
+fn answered(faq: &Faq, mut found: Match, topic: &Topic) -> Turn {
+    found.topic = Some(topic.id.clone());
+    found.unknown = None;
+    Turn {
+        said: Said::Answer,
+        reply: commands::topic_reply(&faq.knowledge, topic),
+        found,
+        also: Vec::new(),
+        unknown: None,
+    }
+}
+
+/// "CSPO or PSPO?", with a button for each that opens its topic.
+fn clarify(faq: &Faq, mut found: Match, likelier: &Topic, pair: &[&Topic]) -> Turn {
+    let k = &faq.knowledge;
+    found.topic = Some(likelier.id.clone());
+    found.suggestions = pair
+        .iter()
+        .filter(|t| t.id != likelier.id)
+        .map(|t| t.id.clone())
+        .collect();
+    let names: Vec<&str> = pair
+        .iter()
+        .filter_map(|t| match &t.about {
+            About::One(c) => k.certification(c).map(|c| c.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let question = names.join(" or ");
+    let mut reply = Reply::card(
+        &format!("{question}?"),
+        &format!("Which one do you mean? I can answer this for {question}."),
+    );
+    reply.color = Some(COLOR_NOTICE);
+    for (t, name) in pair.iter().zip(&names) {
+        reply = reply.action_button(
+            name,
+            &format!("{TOPIC_PREFIX}{}", t.id),
+            ButtonStyle::Primary,
+        );
+    }
+    Turn {
+        said: Said::Clarify,
+        reply: reply.within_limits(),
+        found,
+        also: Vec::new(),
+        unknown: None,
+    }
+}
+
+/// The reply to a message of several questions, when at least two of them
+/// got an outcome of their own (an answer, or a fact the article lacks).
+///
+/// A part counts as a question of its own only when it is answered with
+/// confidence and says more than a certification's name ("Just got my
+/// CSPO, now what?" is background to the question after it). The whole
+/// message's own answer, when it is one of them, comes first.
+fn several(faq: &Faq, whole: &Match, found: &[Match]) -> Option<Turn> {
+    let k = &faq.knowledge;
+    let mut topics: Vec<&Topic> = Vec::new();
+    let mut declined: Option<&Match> = None;
+    for f in found {
+        let own = f.topic.as_deref().and_then(|t| faq.topic(t));
+        let counts = f.is_confident() && !f.says_little;
+        match own {
+            Some(t) if counts && !topics.iter().any(|seen| seen.id == t.id) => topics.push(t),
+            Some(_) => {}
+            None if f.unknown.is_some() && declined.is_none() => declined = Some(f),
+            None => {}
+        }
+    }
+    if let Some(at) = topics
+        .iter()
+        .position(|t| whole.topic.as_deref() == Some(t.id.as_str()))
+    {
+        let first = topics.remove(at);
+        topics.insert(0, first);
+    }
+    let outcomes = topics.len() + usize::from(declined.is_some());
+    if outcomes < 2 || topics.is_empty() {
+        return None;
+    }
+    topics.truncate(MAX_ANSWERS);
+    let first = topics[0];
+    let mut main = found
+        .iter()
+        .find(|f| f.topic.as_deref() == Some(first.id.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    main.suggestions = Vec::new();
+    let description = match declined {
+        Some(d) => format!("*Not covered:* {}", commands::decline_text(faq, d)),
+        None => String::new(),
+    };
+    let title = if topics.len() == 1 {
+        first.title.clone()
+    } else {
+        "Your questions".to_string()
+    };
+    let mut reply = Reply::card(&title, &description);
+    for t in &topics {
+        reply = reply.field(&t.title, &t.answer, false);
+    }
+    reply.url = Some(k.article.url.clone());
+    reply.footer = Some(commands::source_line(k));
+    reply = reply.link_button("Read the full article", &k.article.url);
+    Some(Turn {
+        said: Said::Answer,
+        also: topics[1..].iter().map(|t| t.id.clone()).collect(),
+        unknown: declined.and_then(|d| d.unknown.clone()),
+        found: main,
+        reply: reply.within_limits(),
+    })
+}
+
+fn small_talk_turn(faq: &Faq, kind: SmallTalk) -> Turn {
+    let k = &faq.knowledge;
+    let (said, reply) = match kind {
+        SmallTalk::Help => {
+            let help = commands::find("help").map(|h| h.run(faq, &Args::default()));
+            (Said::Help, help.unwrap_or_else(|| Reply::card("Help", "Try `/topics`.")))
+        }
+        SmallTalk::Greeting => (
+            Said::SmallTalk,
+            Reply::card(
+                "Hello!",
+                "Ask me anything about choosing between CSPO and PSPO, for example “does PSPO expire?”.",
+            ),
+        ),
+        SmallTalk::Thanks => (
+            Said::SmallTalk,
+            Reply::card("You're welcome!", "Ask again any time."),
+        ),
+        SmallTalk::Identity => (
+            Said::SmallTalk,
+            Reply::card(
+                "Who I am",
+                &format!(
+                    "A bot that helps you choose between CSPO and PSPO. My answers come from one article, “{}” by {}. `/help` shows what I can do.",
+                    k.article.title, k.article.author
+                ),
+            ),
+        ),
+        SmallTalk::Insult => (
+            Said::SmallTalk,
+            Reply::card(
+                "Sorry about that",
+                "Tell me what you were looking for in other words, or use `/topics` to see everything I can answer.",
+            ),
+        ),
+        SmallTalk::Acknowledgement => (
+            Said::SmallTalk,
+            Reply::card("🙂", "Anything else about CSPO or PSPO? Just ask."),
+        ),
+    };
+    Turn {
+        said,
+        found: Match::default(),
+        also: Vec::new(),
+        unknown: None,
+        reply: reply.within_limits(),
+    }
+}
