@@ -194,18 +194,25 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
             .iter()
             .map(|p| faq.matcher.find_in(p, &context))
             .collect();
-        if let Some(turn) = several(faq, &whole, &found) {
+        if let Some(turn) = several(faq, &found) {
             return turn;
         }
     }
 
     let found = faq.matcher.find_in(message, &earlier_certs);
-    // A follow-up that only swaps the certification keeps the kind.
+    // A follow-up that only swaps the certification keeps the kind: "and
+    // for cspo?", "same for pspo?", "what about the other one?".
     if let Some(earlier) = earlier {
-        if found.says_little {
-            let target = if found.named.len() == 1 {
-                Some(found.named[0].clone())
-            } else if found.named.is_empty() && asks_for_the_other(message) {
+        let rest = without_follow_up_opening(message);
+        let swap = if rest.len() < message.len() {
+            faq.matcher.find_in(rest, &[])
+        } else {
+            found.clone()
+        };
+        if swap.says_little {
+            let target = if swap.named.len() == 1 {
+                Some(swap.named[0].clone())
+            } else if swap.named.is_empty() && asks_for_the_other(message) {
                 other_certification(k, earlier)
             } else {
                 None
@@ -232,6 +239,44 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
             also: Vec::new(),
         },
     }
+}
+
+/// How people open a follow-up that keeps the question and changes the
+/// certification; what follows the opening says which.
+const FOLLOW_UP_OPENINGS: &[&str] = &[
+    "and the same for",
+    "same question for",
+    "same goes for",
+    "same for",
+    "same with",
+    "same thing for",
+    "and what about",
+    "what about",
+    "how about",
+    "and how about",
+    "and for",
+    "and with",
+    "now for",
+    "ok and",
+    "and",
+    "for",
+    "also for",
+];
+
+/// `message` without a follow-up opening ("same for cspo?" -> "cspo?").
+fn without_follow_up_opening(message: &str) -> &str {
+    let trimmed = message.trim_start();
+    for opening in FOLLOW_UP_OPENINGS {
+        let head = trimmed.get(..opening.len());
+        let boundary = trimmed[opening.len().min(trimmed.len())..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if head.is_some_and(|h| h.eq_ignore_ascii_case(opening)) && boundary {
+            return &trimmed[opening.len()..];
+        }
+    }
+    message
 }
 
 /// "what about the other one?", "the other cert": no name, but the other
@@ -332,29 +377,35 @@ fn clarify(faq: &Faq, mut found: Match, likelier: &Topic, pair: &[&Topic]) -> Tu
 /// got an outcome of their own (an answer, or a fact the article lacks).
 ///
 /// A part counts as a question of its own only when it is answered with
-/// confidence and says more than a certification's name ("Just got my
-/// CSPO, now what?" is background to the question after it). The whole
-/// message's own answer, when it is one of them, comes first.
-fn several(faq: &Faq, whole: &Match, found: &[Match]) -> Option<Turn> {
+/// confidence, and a part that only names a certification is background
+/// when another part asks about that certification ("Just got my CSPO, now
+/// what? what's the next step after it?").
+fn several(faq: &Faq, found: &[Match]) -> Option<Turn> {
     let k = &faq.knowledge;
     let mut topics: Vec<&Topic> = Vec::new();
     let mut declined: Option<&Match> = None;
+    // Certifications some part asks something of, beyond its name.
+    let asked_of: Vec<&str> = found
+        .iter()
+        .filter(|f| f.is_confident() && !f.says_little)
+        .filter_map(|f| f.topic.as_deref().and_then(|t| faq.topic(t)))
+        .filter_map(|t| match &t.about {
+            About::One(c) => Some(c.as_str()),
+            _ => None,
+        })
+        .collect();
     for f in found {
         let own = f.topic.as_deref().and_then(|t| faq.topic(t));
-        let counts = f.is_confident() && !f.says_little;
+        // A bare name is a question of its own ("What is CSPO?") unless
+        // another part asks something of the same certification.
+        let background = f.says_little && f.named.iter().all(|c| asked_of.contains(&c.as_str()));
+        let counts = f.is_confident() && !background;
         match own {
             Some(t) if counts && !topics.iter().any(|seen| seen.id == t.id) => topics.push(t),
             Some(_) => {}
             None if f.unknown.is_some() && declined.is_none() => declined = Some(f),
             None => {}
         }
-    }
-    if let Some(at) = topics
-        .iter()
-        .position(|t| whole.topic.as_deref() == Some(t.id.as_str()))
-    {
-        let first = topics.remove(at);
-        topics.insert(0, first);
     }
     let outcomes = topics.len() + usize::from(declined.is_some());
     if outcomes < 2 || topics.is_empty() {
