@@ -1,10 +1,12 @@
-//! How long a question takes to match, and the knowledge to load and
-//! index. Run with `cargo bench --bench matcher`.
+//! How long a question takes to match and a conversation turn to answer,
+//! and the knowledge to load and index. Run with `cargo bench --bench
+//! matcher`.
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use cspo_pspo_bot::conversation::respond;
 use cspo_pspo_bot::Faq;
 
 fn knowledge_dir() -> std::path::PathBuf {
@@ -38,6 +40,29 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("match 'does pspo expire?'", |b| {
         b.iter(|| black_box(faq.find(black_box("does pspo expire?"))))
+    });
+    // A conversation turn costs what a fresh question does: a follow-up
+    // is matched once, with the remembered certification as context.
+    c.bench_function("reply to 'does cspo expire?' (conversation, fresh)", |b| {
+        b.iter(|| black_box(respond(&faq, black_box("does cspo expire?"), None)))
+    });
+    c.bench_function("reply to 'and for cspo?' after PSPO's expiry", |b| {
+        b.iter(|| {
+            black_box(respond(
+                &faq,
+                black_box("and for cspo?"),
+                Some("pspo-validity"),
+            ))
+        })
+    });
+    c.bench_function("reply to two questions in one message", |b| {
+        b.iter(|| {
+            black_box(respond(
+                &faq,
+                black_box("Does PSPO expire, and how much does it cost?"),
+                None,
+            ))
+        })
     });
     c.bench_function("read and validate the knowledge", |b| {
         b.iter(|| {

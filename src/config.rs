@@ -631,6 +631,45 @@ mod tests {
     }
 
     #[test]
+    fn conversation_memory_has_defaults_and_refuses_nonsense() {
+        let memory = |vars: &[(&str, &str)]| {
+            conversations_from(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        let key = crate::conversation::Key {
+            place: 1,
+            person: 2,
+        };
+        let now = std::time::Instant::now();
+        let mut on = memory(&[("CONTEXT_MINUTES", "1"), ("CONTEXT_MAX", "5")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        on.remember(key, "pspo-validity", now);
+        assert!(on.recall(key, now + Duration::from_secs(59)).is_some());
+        assert!(on.recall(key, now + Duration::from_secs(61)).is_none());
+        let mut off = memory(&[("CONTEXT_MINUTES", "0")]).unwrap_or_else(|e| panic!("{e}"));
+        off.remember(key, "pspo-validity", now);
+        assert!(
+            off.recall(key, now).is_none(),
+            "0 minutes turns follow-ups off"
+        );
+        assert!(memory(&[]).is_ok());
+        for (name, value) in [
+            ("CONTEXT_MINUTES", "-1"),
+            ("CONTEXT_MINUTES", "soon"),
+            ("CONTEXT_MAX", "0"),
+            ("CONTEXT_MAX", "many"),
+        ] {
+            assert!(
+                matches!(memory(&[(name, value)]), Err(ConfigError::Invalid { name: n, .. }) if n == name),
+                "{name}={value}"
+            );
+        }
+    }
+
+    #[test]
     fn the_rate_limit_has_defaults_can_be_tuned_and_turned_off() {
         let limit = |vars: &[(&str, &str)]| {
             rate_limit_from(|name| {

@@ -233,6 +233,17 @@ async fn answer_channels_add_message_content_and_answer_only_what_the_bot_is_sur
         .wait_line(&[&format!("id={chatter}"), "not sure enough"])
         .await;
     assert!(s.fake.reply_to(CHANNEL_ID, chatter).is_none());
+    // So is small talk, which the bot answers only when spoken to.
+    for text in ["thanks!", "hi all", "lol"] {
+        let (talk, m) = s
+            .fake
+            .message(&bob(), CHANNEL_ID, Some(GUILD_ID), text, &[]);
+        s.fake.dispatch("MESSAGE_CREATE", m);
+        s.bot
+            .wait_line(&[&format!("id={talk}"), "not sure enough"])
+            .await;
+        assert!(s.fake.reply_to(CHANNEL_ID, talk).is_none(), "{text}");
+    }
 
     // Other channels are not read.
     let (elsewhere, m) = s.fake.message(

@@ -280,6 +280,35 @@ async fn ask_answers_a_known_question_with_its_topic() {
 }
 
 #[tokio::test]
+async fn ask_follows_up_on_the_last_answer_to_the_same_person_in_the_same_channel() {
+    let faq = faq();
+    let server = Server::start();
+    // One person: the fixtures give every interaction a new user.
+    let ask = |q: &str| {
+        let mut body = fixtures::command("ask", &[("question", q)]);
+        body["member"]["user"]["id"] = serde_json::json!("1700000000000000001");
+        body
+    };
+    let first = server.interact_ok(&ask("does pspo expire?")).await;
+    assert_eq!(
+        title(shapes::message_response(&first)),
+        faq.topic("pspo-validity")
+            .map(|t| t.title.as_str())
+            .unwrap_or_default()
+    );
+    let follow_up = server.interact_ok(&ask("and for cspo?")).await;
+    assert_eq!(
+        title(shapes::message_response(&follow_up)),
+        faq.topic("cspo-validity")
+            .map(|t| t.title.as_str())
+            .unwrap_or_default()
+    );
+    // Small talk gets a reply in kind, not "I don't know".
+    let hello = server.interact_ok(&ask("hi")).await;
+    assert_eq!(title(shapes::message_response(&hello)), "Hello!");
+}
+
+#[tokio::test]
 async fn ask_says_so_when_it_has_no_answer() {
     let faq = faq();
     let question = "what is the weather tomorrow";

@@ -199,15 +199,18 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
         }
     }
 
-    let found = faq.matcher.find_in(message, &earlier_certs);
     // A follow-up that only swaps the certification keeps the kind: "and
-    // for cspo?", "same for pspo?", "what about the other one?".
+    // for cspo?", "same for pspo?", "what about the other one?". Only what
+    // follows the opening is read, so a follow-up costs one short match.
+    let rest = without_follow_up_opening(message);
+    let mut found = None;
     if let Some(earlier) = earlier {
-        let rest = without_follow_up_opening(message);
         let swap = if rest.len() < message.len() {
             faq.matcher.find_in(rest, &[])
         } else {
-            found.clone()
+            found
+                .insert(faq.matcher.find_in(message, &earlier_certs))
+                .clone()
         };
         if swap.says_little {
             let target = if swap.named.len() == 1 {
@@ -218,10 +221,11 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
                 None
             };
             if let Some(twin) = target.and_then(|c| twin_for(k, earlier, &c)) {
-                return answered(faq, found.clone(), twin);
+                return answered(faq, swap, twin);
             }
         }
     }
+    let found = found.unwrap_or_else(|| faq.matcher.find_in(message, &earlier_certs));
     match found.topic.as_deref().and_then(|t| faq.topic(t)) {
         Some(topic) => {
             // "does it expire?" with nothing to say which: ask back.
