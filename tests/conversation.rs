@@ -72,6 +72,8 @@ fn follow_ups_swap_the_certification_or_name_only_the_kind() {
             "how do I get it?",
             "what comes next?",
             "same for cspo?",
+            "does pspo expire?",
+            "does cspo expire?",
         ],
         true,
     );
@@ -84,6 +86,10 @@ fn follow_ups_swap_the_certification_or_name_only_the_kind() {
             Some("pspo-requirements"),
             Some("pspo-career-path"),
             Some("cspo-career-path"),
+            // A certification named outright is never overridden by what
+            // was remembered.
+            Some("pspo-validity"),
+            Some("cspo-validity"),
         ]
     );
     for l in &lines {
