@@ -3,21 +3,27 @@
 //! their clicks arrive. A token bucket per user: a burst of a few requests
 //! is fine, a steady stream is slowed to the refill rate.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use lru::LruCache;
 
 /// Requests one user may make at once.
 pub const DEFAULT_BURST: u32 = 8;
 /// One more request allowed every this often.
 pub const DEFAULT_REFILL: Duration = Duration::from_secs(2);
-/// Above this many tracked users, idle ones are forgotten.
-const MAX_TRACKED: usize = 50_000;
+/// At most this many users are tracked; past it the one seen longest ago
+/// is forgotten, in constant time. A bucket untouched for a refill period
+/// times the burst is full again, the same as no bucket, so forgetting the
+/// least recently seen loses nothing until this many people use the bot
+/// within that period (16 seconds by default). About 60 bytes each.
+const MAX_TRACKED: usize = 100_000;
 
 pub struct RateLimit {
     burst: f64,
     refill: Duration,
-    buckets: Mutex<HashMap<u64, (f64, Instant)>>,
+    buckets: Mutex<LruCache<u64, (f64, Instant)>>,
 }
 
 impl RateLimit {
@@ -25,7 +31,9 @@ impl RateLimit {
         RateLimit {
             burst: f64::from(burst.max(1)),
             refill: refill.max(Duration::from_millis(1)),
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(LruCache::new(
+                NonZeroUsize::new(MAX_TRACKED).unwrap_or(NonZeroUsize::MIN),
+            )),
         }
     }
 
@@ -36,15 +44,7 @@ impl RateLimit {
             .buckets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&user) {
-            let (burst, refill) = (self.burst, self.refill);
-            buckets.retain(|_, (tokens, at)| {
-                let refilled = *tokens
-                    + now.saturating_duration_since(*at).as_secs_f64() / refill.as_secs_f64();
-                refilled < burst
-            });
-        }
-        let (tokens, at) = buckets.entry(user).or_insert((self.burst, now));
+        let (tokens, at) = buckets.get_or_insert_mut(user, || (self.burst, now));
         let refilled = (*tokens
             + now.saturating_duration_since(*at).as_secs_f64() / self.refill.as_secs_f64())
         .min(self.burst);
@@ -69,6 +69,23 @@ impl Default for RateLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_stays_bounded_however_many_users_come() {
+        let limit = RateLimit::new(1, Duration::from_secs(60));
+        let t0 = Instant::now();
+        for user in 0..(MAX_TRACKED as u64 + 1_000) {
+            assert!(limit.check(user, t0).is_ok());
+        }
+        let tracked = limit
+            .buckets
+            .lock()
+            .map(|b| b.len())
+            .unwrap_or_default();
+        assert_eq!(tracked, MAX_TRACKED);
+        // The most recent users are still limited.
+        assert!(limit.check(MAX_TRACKED as u64 + 999, t0).is_err());
+    }
 
     #[test]
     fn a_burst_passes_then_the_user_waits_for_the_refill() {
