@@ -731,6 +731,21 @@ async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
 }
 
 #[tokio::test]
+async fn a_refusal_without_answer_channels_does_not_blame_them() {
+    // Discord closes with 4014 although nothing privileged was asked for.
+    let fake = FakeDiscord::start_with(GUILD_MESSAGES).await;
+    let mut bot = Bot::spawn(&fake, &["run"], &[]);
+    let status = bot.exit(TIMEOUT).await;
+    assert!(!status.success());
+    let out = bot.output();
+    let error = the_one_error_line(&out);
+    assert!(
+        !error.contains("ANSWER_CHANNELS") && error.contains("GUILD_MESSAGES"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
 async fn a_process_runs_only_its_slice_of_the_shards() {
     let s = Session::start(&[("SHARD_RANGE", "1"), ("SHARD_TOTAL", "2")]).await;
     let identify = s.fake.wait_identify(TIMEOUT).await;

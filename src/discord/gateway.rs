@@ -36,6 +36,10 @@ pub enum RunError {
     TokenRejected,
     #[error("Discord refused the Message Content intent, which ANSWER_CHANNELS needs; enable it in the developer portal (Bot, Privileged Gateway Intents) or unset ANSWER_CHANNELS")]
     IntentRefused,
+    /// Refused although the bot asked for no privileged intent: nothing a
+    /// setting of ours changes.
+    #[error("Discord refused the gateway intents the bot asked for ({asked}), none of which is privileged; check the application in the developer portal (Bot) and Discord's status")]
+    IntentsRefused { asked: String },
     #[error("DISCORD_APPLICATION_ID is not set; `register` needs it: copy the Application ID from the developer portal (General Information)")]
     NoApplicationId,
     /// Anything else from serenity, its causes spelled out once.
@@ -66,6 +70,25 @@ impl From<serenity::Error> for RunError {
                 GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
             ) => RunError::IntentRefused,
             _ => RunError::Discord(causes(&e)),
+        }
+    }
+}
+
+impl RunError {
+    /// Says which intent was refused: the Message Content intent only when
+    /// the bot asked for it.
+    fn naming(self, asked: GatewayIntents) -> RunError {
+        match self {
+            RunError::IntentRefused if !asked.contains(GatewayIntents::MESSAGE_CONTENT) => {
+                RunError::IntentsRefused {
+                    asked: asked
+                        .iter_names()
+                        .map(|(name, _)| name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            }
+            other => other,
         }
     }
 }
@@ -180,7 +203,7 @@ pub async fn run(
     };
     tokio::pin!(serve);
     tokio::select! {
-        result = &mut serve => result.map_err(RunError::from),
+        result = &mut serve => result.map_err(|e| RunError::from(e).naming(intents(&config))),
         signal = stop.recv() => {
             info!(signal, "shutting down");
             shut_down(&manager).await;
@@ -339,6 +362,30 @@ mod tests {
             e(GatewayError::OverloadedShard),
             RunError::Discord(_)
         ));
+    }
+
+    #[test]
+    fn a_refusal_names_the_message_content_intent_only_when_it_was_asked_for() {
+        let refused = || {
+            RunError::from(serenity::Error::Gateway(
+                GatewayError::DisallowedGatewayIntents,
+            ))
+        };
+        let plain = GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+        let text = refused().naming(plain).to_string();
+        assert!(
+            !text.contains("ANSWER_CHANNELS") && !text.contains("Message Content"),
+            "{text}"
+        );
+        assert!(
+            text.contains("GUILD_MESSAGES") && text.contains("DIRECT_MESSAGES"),
+            "{text}"
+        );
+        let reading = plain | GatewayIntents::MESSAGE_CONTENT;
+        assert!(refused()
+            .naming(reading)
+            .to_string()
+            .contains("ANSWER_CHANNELS"));
     }
 
     #[test]

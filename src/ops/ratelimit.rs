@@ -77,11 +77,7 @@ mod tests {
         for user in 0..(MAX_TRACKED as u64 + 1_000) {
             assert!(limit.check(user, t0).is_ok());
         }
-        let tracked = limit
-            .buckets
-            .lock()
-            .map(|b| b.len())
-            .unwrap_or_default();
+        let tracked = limit.buckets.lock().map(|b| b.len()).unwrap_or_default();
         assert_eq!(tracked, MAX_TRACKED);
         // The most recent users are still limited.
         assert!(limit.check(MAX_TRACKED as u64 + 999, t0).is_err());
