@@ -200,3 +200,45 @@ async fn logs_can_be_turned_off() {
         .await;
     assert!(!server.dir().join("data").exists());
 }
+
+#[tokio::test]
+async fn a_replayed_request_gets_the_same_response_and_has_no_second_effect() {
+    // A burst of 2, so a replay that took a token would soon be slowed.
+    let server = Server::start_with(&[
+        ("RATE_LIMIT_BURST", "2"),
+        ("RATE_LIMIT_REFILL_SECONDS", "60"),
+    ]);
+    let click = fixtures::button("feedback:pspo-validity:up");
+    let body = serde_json::to_vec(&click).unwrap_or_default();
+    let ts = http_support::now().to_string();
+    let signature = server.keys.sign(&ts, &body);
+    let headers = [
+        ("x-signature-ed25519", signature),
+        ("x-signature-timestamp", ts),
+    ];
+    let mut first: Option<Vec<u8>> = None;
+    for _ in 0..1_000 {
+        let response = server.post_raw(body.clone(), &headers).await;
+        assert_eq!(response.status().as_u16(), 200);
+        let bytes = response
+            .bytes()
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        match &first {
+            None => first = Some(bytes),
+            Some(f) => assert_eq!(&bytes, f, "a replay gets the very same response"),
+        }
+    }
+    let lines = log_lines(server.dir(), "feedback.jsonl");
+    assert_eq!(lines.len(), 1, "one click, one vote: {lines:?}");
+    let text = metrics(&server).await;
+    assert_eq!(
+        metric(
+            &text,
+            "cspo_pspo_bot_feedback_total{topic=\"pspo-validity\",vote=\"up\"}"
+        ),
+        Some(1.0),
+        "{text}"
+    );
+}

@@ -33,9 +33,10 @@ use tracing::field::Empty;
 
 use super::metrics::{Metrics, Rejection};
 use super::monitor;
-use super::verify::Verifier;
+use super::verify::{self, Verifier};
 use crate::discord::interactions;
 use crate::ops::reload::SharedFaq;
+use crate::ops::replay::ServedInteractions;
 use crate::ops::{Operations, Transport};
 
 /// The largest body accepted. Real interactions are a few kilobytes; the
@@ -55,6 +56,8 @@ pub struct AppState {
     pub ops: Operations,
     pub verifier: Verifier,
     pub metrics: Arc<Metrics>,
+    /// The responses given lately, so a replayed request has no effect.
+    pub served: ServedInteractions,
 }
 
 impl AppState {
@@ -65,6 +68,9 @@ impl AppState {
             ops,
             verifier: Verifier::new(public_key),
             metrics: Arc::new(metrics),
+            // A timestamp may be this far off either way, so a request can
+            // come back for twice as long.
+            served: ServedInteractions::new(Duration::from_secs(2 * verify::MAX_SKEW_SECS)),
         })
     }
 }
@@ -237,6 +243,15 @@ fn handle(
         }
     };
 
+    // The same interaction again (a replay inside the signature's window):
+    // the same response, and no second log line, vote or rate-limit token.
+    let id = interaction.id().get();
+    if let Some(json) = state.served.already(id, Instant::now()) {
+        span.record("reason", "repeat");
+        tracing::debug!("interaction {id} already served; same response again");
+        return json_response(json);
+    }
+
     // One version of the knowledge for the whole request, whatever a
     // reload does meanwhile.
     let faq = state.faq.load();
@@ -253,22 +268,29 @@ fn handle(
     }
     let response = handled.response;
     match serde_json::to_vec(&response) {
-        Ok(json) => (
-            StatusCode::OK,
-            (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
-                json,
-            )
-                .into_response(),
-        ),
+        Ok(json) => {
+            state.served.served(id, &json, Instant::now());
+            json_response(json)
+        }
         Err(e) => {
             tracing::error!("cannot serialize the response: {e}");
             refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         }
     }
+}
+
+fn json_response(json: Vec<u8>) -> (StatusCode, Response) {
+    (
+        StatusCode::OK,
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            json,
+        )
+            .into_response(),
+    )
 }
 
 fn refuse(status: StatusCode, text: &'static str) -> (StatusCode, Response) {

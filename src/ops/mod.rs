@@ -7,6 +7,7 @@ pub mod gaps;
 pub mod jsonl;
 pub mod ratelimit;
 pub mod reload;
+pub mod replay;
 pub mod unanswered;
 
 use std::sync::Mutex;
