@@ -235,6 +235,35 @@ fn a_missing_file_is_reported_not_panicked_on() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_file_is_one_refused_file_not_a_hang() {
+    let dir = copy();
+    let topics = dir.path().join("topics.toml");
+    fs::remove_file(&topics).unwrap_or_else(|e| panic!("{e}"));
+    let made = Command::new("mkfifo")
+        .arg(&topics)
+        .status()
+        .unwrap_or_else(|e| panic!("mkfifo: {e}"));
+    assert!(made.success());
+    // No one ever writes to it: a plain read would wait forever.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = dir.path().to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(problems(&path));
+    });
+    let found = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("loading waited on the FIFO"));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("topics.toml:1:1: cannot read this file")
+                && p.contains("not a regular file")),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn check_exits_non_zero_and_prints_every_problem_on_stderr() {
     let dir = copy();

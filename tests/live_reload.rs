@@ -300,3 +300,72 @@ async fn with_the_token_a_reload_that_changes_the_commands_registers_them() {
         "the token never reaches the logs"
     );
 }
+
+/// A folder holding a copy of the knowledge with edition `n`.
+fn edition_folder(parent: &Path, name: &str, n: usize) -> std::path::PathBuf {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    let folder = parent.join(name);
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(&shipped)
+        .into_iter()
+        .flatten()
+        .map_while(Result::ok)
+    {
+        let _ = std::fs::copy(entry.path(), folder.join(entry.file_name()));
+    }
+    let topics = folder.join("topics.toml");
+    let text = std::fs::read_to_string(&topics).unwrap_or_default();
+    std::fs::write(&topics, edition(&text, n)).unwrap_or_else(|e| panic!("{e}"));
+    folder
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_replaced_folder_a_moved_symlink_and_a_configmap_swap_are_all_picked_up() {
+    use std::os::unix::fs::symlink;
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let r = root.path();
+
+    // Kubernetes mounts a ConfigMap as `..data -> ..2024_v1/` with each
+    // file a link through `..data`, and swaps `..data` atomically.
+    let mount = r.join("mount");
+    std::fs::create_dir_all(&mount).unwrap_or_else(|e| panic!("{e}"));
+    edition_folder(&mount, "..v1", 1);
+    symlink("..v1", mount.join("..data")).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(mount.join("..v1"))
+        .into_iter()
+        .flatten()
+        .map_while(Result::ok)
+    {
+        let name = entry.file_name();
+        symlink(Path::new("..data").join(&name), mount.join(&name))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let server = start(&mount);
+    wait_for_version(&server, Some("v1")).await;
+    edition_folder(&mount, "..v2", 2);
+    symlink("..v2", mount.join("..data_tmp")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(mount.join("..data_tmp"), mount.join("..data"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_version(&server, Some("v2")).await;
+
+    // KNOWLEDGE_DIR itself a symlink, moved to another folder.
+    let link = r.join("current");
+    edition_folder(r, "a", 3);
+    symlink(r.join("a"), &link).unwrap_or_else(|e| panic!("{e}"));
+    let second = start(&link);
+    wait_for_version(&second, Some("v3")).await;
+    edition_folder(r, "b", 4);
+    symlink(r.join("b"), r.join("next")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(r.join("next"), &link).unwrap_or_else(|e| panic!("{e}"));
+    wait_for_version(&second, Some("v4")).await;
+
+    // The folder deleted and made again.
+    let plain = edition_folder(r, "plain", 5);
+    let third = start(&plain);
+    wait_for_version(&third, Some("v5")).await;
+    std::fs::remove_dir_all(&plain).unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    edition_folder(r, "plain", 6);
+    wait_for_version(&third, Some("v6")).await;
+}

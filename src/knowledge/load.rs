@@ -34,6 +34,46 @@ impl<T> Parsed<T> {
     }
 }
 
+/// Most a knowledge file may hold; the shipped ones are a few dozen KB.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A file's text, if it is a regular file (a symlink to one is fine) of a
+/// sane size: a FIFO or a device in the folder would block a read forever,
+/// and must be one refused file instead.
+fn read_regular_file(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading waits for a writer; non-blocking, it
+    // returns at once and the check below refuses it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    // Checked on the open file, so it cannot be swapped in between.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file (a FIFO, a device or a folder)",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "it is {} bytes, more than the {MAX_FILE_BYTES} a knowledge file may be",
+                meta.len()
+            ),
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// Collects problems, then decides.
 struct Checker {
     found: Vec<Diagnostic>,
@@ -42,7 +82,7 @@ struct Checker {
 impl Checker {
     fn read<T: DeserializeOwned>(&mut self, dir: &Path, name: &str) -> Option<Parsed<T>> {
         let path = dir.join(name);
-        let text = match fs::read_to_string(&path) {
+        let text = match read_regular_file(&path) {
             Ok(text) => text,
             Err(e) => {
                 self.found.push(Diagnostic {

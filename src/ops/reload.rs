@@ -27,6 +27,15 @@ use crate::Faq;
 /// The knowledge every transport reads, swapped whole on reload.
 pub type SharedFaq = Arc<ArcSwap<Faq>>;
 
+/// How often the folder is also looked at directly. Watching misses what
+/// replaces the folder itself (deleted and recreated, a symlink moved, the
+/// atomic symlink swap Kubernetes uses for a ConfigMap), so every so often
+/// the files' identities are compared with the last load's.
+pub const POLL: Duration = Duration::from_secs(2);
+/// A look at the folder that takes longer than this (a stalled network
+/// disk) is given up until the next one.
+const POLL_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long the folder must be quiet before a change is reloaded.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
 /// The longest a change waits for the folder to go quiet.
@@ -133,6 +142,9 @@ impl Reloader {
         let task = tokio::spawn(async move {
             // The watcher stops when dropped: it lives as long as this task.
             let _watcher = watcher;
+            let mut poll = tokio::time::interval(POLL);
+            poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut seen = look(&dir).await;
             loop {
                 let trigger = tokio::select! {
                     Some(()) = changes.recv() => {
@@ -140,7 +152,15 @@ impl Reloader {
                         "change"
                     }
                     () = next_hangup(&mut hangup) => "SIGHUP",
+                    _ = poll.tick() => {
+                        let now = look(&dir).await;
+                        if now.is_none() || now == seen {
+                            continue;
+                        }
+                        "folder replaced"
+                    }
                 };
+                seen = look(&dir).await;
                 let (d, s, callback) = (dir.clone(), shared.clone(), on_reload.clone());
                 let loaded =
                     tokio::task::spawn_blocking(move || reload_now(&d, &s, callback.as_deref()))
@@ -156,6 +176,64 @@ impl Reloader {
         });
         Watching { tasks: vec![task] }
     }
+}
+
+/// One knowledge file as last seen: path, device, inode, size and
+/// modification time (nanoseconds since the epoch).
+type FileIdentity = (PathBuf, u64, u64, u64, i128);
+
+/// What identifies the folder's knowledge files as they are now: where
+/// the folder really is (symlinks resolved), and each `.toml` file's
+/// device, inode, size and modification time. `None` when it cannot be
+/// looked at (gone for a moment, or a disk that does not answer).
+async fn look(dir: &Path) -> Option<Vec<FileIdentity>> {
+    let dir = dir.to_path_buf();
+    let looking = tokio::task::spawn_blocking(move || fingerprint(&dir));
+    match tokio::time::timeout(POLL_TIMEOUT, looking).await {
+        Ok(Ok(found)) => found,
+        _ => None,
+    }
+}
+
+fn fingerprint(dir: &Path) -> Option<Vec<FileIdentity>> {
+    let real = std::fs::canonicalize(dir).ok()?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&real).ok()?.map_while(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        // Follows symlinks: a ConfigMap's files are links into `..data`.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        files.push((
+            path,
+            identity(&meta).0,
+            identity(&meta).1,
+            meta.len(),
+            modified,
+        ));
+    }
+    files.push((real, 0, 0, 0, 0));
+    files.sort();
+    Some(files)
+}
+
+/// A file's device and inode, where the system has them.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 /// Waits for the folder to go quiet for [`DEBOUNCE`], as an editor's save
