@@ -314,9 +314,11 @@ fn console_mode(
 fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
     // Settings first: a missing key should stop us before anything else.
     let settings = config::HttpConfig::from_env(addr)?;
-    let ops = Operations::from_env()?;
     // Dropped last, after the runtime, so every line is written.
     let _logs = init_http_logging()?;
+    // After the logging, which must be up to tell that a log path is
+    // refused.
+    let ops = Operations::from_env()?;
     let runtime = runtime()?;
     runtime.block_on(async move {
         // Listening for edits and SIGHUP before the first read, so none is

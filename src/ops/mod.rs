@@ -49,6 +49,20 @@ impl Operations {
     }
 }
 
+impl Drop for Operations {
+    /// Gives both logs one bounded wait for their queued lines together,
+    /// so a stalled disk delays the exit by [`jsonl::CLOSE_WAIT`] at most.
+    fn drop(&mut self) {
+        let logs: Vec<&JsonlLog> = [&self.unanswered, &self.feedback]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !logs.is_empty() {
+            JsonlLog::close_all(&logs, jsonl::CLOSE_WAIT);
+        }
+    }
+}
+
 /// How a question reached the bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

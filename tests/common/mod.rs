@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 /// The binary on the shipped knowledge, run in `dir` (so no `.env` is
 /// picked up, and its logs default to `dir/data/`), with no token and no
@@ -58,11 +59,24 @@ pub fn add_a_certification(dir: &Path) {
 }
 
 /// The records of a JSON Lines log under `folder/data/`, as the bot
-/// wrote them; none if it wrote nothing.
+/// wrote them; none if it wrote nothing. A running bot writes its logs
+/// from a thread of its own, a moment after answering, so this waits
+/// (boundedly) until the file has stopped changing.
 pub fn log_lines(folder: &Path, name: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(folder.join("data").join(name))
-        .unwrap_or_default()
-        .lines()
+    let path = folder.join("data").join(name);
+    let read = || std::fs::read_to_string(&path).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut text = read();
+    loop {
+        std::thread::sleep(Duration::from_millis(150));
+        let again = read();
+        if (again == text && !again.is_empty()) || Instant::now() >= deadline {
+            text = again;
+            break;
+        }
+        text = again;
+    }
+    text.lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?} is not JSON: {e}")))
         .collect()
 }
