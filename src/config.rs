@@ -236,7 +236,15 @@ pub struct DiscordConfig {
     /// Where to serve `/healthz` and `/metrics` (`METRICS_ADDR`); off when
     /// unset.
     pub metrics_addr: Option<SocketAddr>,
+    /// How long one REST call to Discord may take
+    /// (`DISCORD_REST_TIMEOUT_SECONDS`).
+    pub rest_timeout: Duration,
 }
+
+/// How long one REST call to Discord may take unless
+/// `DISCORD_REST_TIMEOUT_SECONDS` says otherwise: Discord answers in well
+/// under a second, and an interaction's reply is useless after three.
+pub const DEFAULT_REST_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl DiscordConfig {
     /// Reads the configuration from the environment.
@@ -300,6 +308,19 @@ impl DiscordConfig {
             metrics_addr: lookup("METRICS_ADDR")
                 .map(|v| socket_addr("METRICS_ADDR", &v))
                 .transpose()?,
+            rest_timeout: match lookup("DISCORD_REST_TIMEOUT_SECONDS") {
+                None => DEFAULT_REST_TIMEOUT,
+                Some(v) => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 300.0)
+                    .map(Duration::from_secs_f64)
+                    .ok_or(ConfigError::Invalid {
+                        name: "DISCORD_REST_TIMEOUT_SECONDS",
+                        value: v,
+                        expected: "a number of seconds above 0 and at most 300, such as 10",
+                    })?,
+            },
         })
     }
 }

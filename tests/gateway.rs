@@ -746,6 +746,38 @@ async fn a_refusal_without_answer_channels_does_not_blame_them() {
 }
 
 #[tokio::test]
+async fn a_discord_that_never_answers_at_start_up_is_one_clear_line_after_a_bounded_wait() {
+    // A REST endpoint that accepts connections and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let url = format!(
+        "http://{}",
+        silent.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    );
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(4).flatten() {
+            open.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let mut bot = Bot::spawn_with(
+        &["run"],
+        [
+            ("DISCORD_TOKEN", TOKEN),
+            ("DISCORD_HTTP_PROXY", url.as_str()),
+            ("DISCORD_REST_TIMEOUT_SECONDS", "1"),
+            ("RUST_LOG", "info"),
+        ],
+    );
+    let status = bot.exit(TIMEOUT).await;
+    assert!(!status.success());
+    let out = bot.output();
+    let error = the_one_error_line(&out);
+    assert!(error.contains("did not answer within 1 s"), "{out}");
+    drop(held);
+}
+
+#[tokio::test]
 async fn a_process_runs_only_its_slice_of_the_shards() {
     let s = Session::start(&[("SHARD_RANGE", "1"), ("SHARD_TOTAL", "2")]).await;
     let identify = s.fake.wait_identify(TIMEOUT).await;

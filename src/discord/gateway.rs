@@ -40,6 +40,8 @@ pub enum RunError {
     /// setting of ours changes.
     #[error("Discord refused the gateway intents the bot asked for ({asked}), none of which is privileged; check the application in the developer portal (Bot) and Discord's status")]
     IntentsRefused { asked: String },
+    #[error("Discord did not answer within {} s at start-up (GET /users/@me); check the network, DISCORD_HTTP_PROXY if it is set, and https://discordstatus.com", waited.as_secs_f64())]
+    Silent { waited: Duration },
     #[error("DISCORD_APPLICATION_ID is not set; `register` needs it: copy the Application ID from the developer portal (General Information)")]
     NoApplicationId,
     /// Anything else from serenity, its causes spelled out once.
@@ -127,6 +129,20 @@ pub fn intents(config: &DiscordConfig) -> GatewayIntents {
 pub fn http(config: &DiscordConfig) -> Http {
     let mut builder =
         HttpBuilder::new(config.token.expose()).default_allowed_mentions(render::no_pings());
+    // Every call has a deadline: serenity's own client has none, so a REST
+    // endpoint that never answers would hold a reply (or the start-up)
+    // forever.
+    match reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(config.rest_timeout)
+        .connect_timeout(config.rest_timeout)
+        .build()
+    {
+        Ok(client) => builder = builder.client(client),
+        Err(e) => {
+            warn!(error = %e, "cannot build a REST client with a timeout; using serenity's own")
+        }
+    }
     if let Some(proxy) = &config.http_proxy {
         builder = builder.proxy(proxy.as_str()).ratelimiter_disabled(true);
     }
@@ -274,7 +290,12 @@ async fn connect(
     metrics: Arc<Metrics>,
 ) -> Result<Client, RunError> {
     let http = http(config);
-    let me = http.get_current_user().await?;
+    let me = http.get_current_user().await.map_err(|e| match &e {
+        serenity::Error::Http(HttpError::Request(r)) if r.is_timeout() => RunError::Silent {
+            waited: config.rest_timeout,
+        },
+        _ => RunError::from(e),
+    })?;
     debug!(bot = %me.name, id = %me.id, "token accepted");
     let handler = Handler::new(config, me.id.get(), registers(config), faq, ops, metrics);
     Ok(ClientBuilder::new_with_http(http, intents(config))
@@ -335,6 +356,7 @@ mod tests {
             shards: Shards::Auto,
             cooldown: Duration::ZERO,
             metrics_addr: None,
+            rest_timeout: Duration::from_secs(1),
         }
     }
 
