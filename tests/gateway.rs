@@ -778,6 +778,65 @@ async fn a_discord_that_never_answers_at_start_up_is_one_clear_line_after_a_boun
 }
 
 #[tokio::test]
+async fn a_429_or_a_500_from_discord_is_tried_again_and_the_reply_arrives() {
+    let s = Session::start(&[]).await;
+
+    // A reply to a mention: a 500, then a 429 with Discord's own body.
+    let messages = format!("/channels/{CHANNEL_ID}/messages");
+    s.fake.fail_next("POST", &messages, 500, 1);
+    s.fake.fail_next("POST", &messages, 429, 1);
+    let asked = say_to_bot(&s, &alice(), "does pspo expire?");
+    let replies = s
+        .fake
+        .wait("a reply after two failures", TIMEOUT, |f| {
+            let calls: Vec<_> = f
+                .calls()
+                .into_iter()
+                .filter(|c| c.body["message_reference"]["message_id"] == json!(asked.to_string()))
+                .collect();
+            (calls.len() >= 3).then_some(calls)
+        })
+        .await;
+    assert_eq!(replies.len(), 3, "one failure of each kind, then the reply");
+    assert_eq!(
+        embed(&replies[2].body)["title"],
+        json!(topic_title(&s, "pspo-validity"))
+    );
+    s.bot
+        .wait_line(&["rate limited by Discord (429)", "trying again"])
+        .await;
+    s.bot
+        .wait_line(&["Discord failed (500)", "trying again"])
+        .await;
+
+    // An interaction's response, within its three seconds.
+    s.fake.fail_next("POST", "/callback", 429, 1);
+    let (id, token, d) = s.fake.command(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "does cspo expire"}]),
+        ALICE,
+    );
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let path = format!("/interactions/{id}/{token}/callback");
+    let callbacks = s
+        .fake
+        .wait("a response after a 429", TIMEOUT, |f| {
+            let calls: Vec<_> = f
+                .calls()
+                .into_iter()
+                .filter(|c| c.path.contains(&path))
+                .collect();
+            (calls.len() >= 2).then_some(calls)
+        })
+        .await;
+    assert_eq!(callbacks.len(), 2);
+    assert_eq!(
+        embed(&callbacks[1].body["data"])["title"],
+        json!(topic_title(&s, "cspo-validity"))
+    );
+}
+
+#[tokio::test]
 async fn a_process_runs_only_its_slice_of_the_shards() {
     let s = Session::start(&[("SHARD_RANGE", "1"), ("SHARD_TOTAL", "2")]).await;
     let identify = s.fake.wait_identify(TIMEOUT).await;

@@ -17,7 +17,7 @@ use tracing::{debug, info, info_span, warn, Instrument, Span};
 
 use super::interactions::{self, rounded};
 use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
-use super::{register, render};
+use super::{register, render, retry};
 use crate::config::DiscordConfig;
 use crate::conversation::{self, Key, Said};
 use crate::http::metrics::Metrics;
@@ -30,6 +30,15 @@ use crate::Faq;
 /// Discord drops an interaction not answered within 3 seconds; answers
 /// slower than this are logged as a warning long before that happens.
 const SLOW_ANSWER: Duration = Duration::from_millis(1500);
+
+/// How long after an interaction arrives its response may still be sent.
+const INTERACTION_DEADLINE: Duration = Duration::from_millis(2_800);
+/// How long a reply to a message keeps being retried; later, the asker has
+/// moved on.
+const REPLY_DEADLINE: Duration = Duration::from_secs(10);
+/// How long registering the commands at start-up keeps being retried
+/// before waiting for the next READY.
+const REGISTER_DEADLINE: Duration = Duration::from_secs(30);
 
 /// What keeps a busy channel calm.
 struct Calm {
@@ -70,7 +79,12 @@ impl EventHandler for Handler {
         );
         if self.registers && shard == 0 && !self.registered.swap(true, Ordering::SeqCst) {
             let faq = self.faq.load_full();
-            match register::set_commands(&ctx.http, &faq, self.guild).await {
+            let deadline = Instant::now() + REGISTER_DEADLINE;
+            let registered = retry::retried("command registration", deadline, || {
+                register::set_commands(&ctx.http, &faq, self.guild)
+            })
+            .await;
+            match registered {
                 Ok(count) => match self.guild {
                     Some(g) => {
                         info!(count, guild = %g, "registered the slash commands in the guild")
@@ -80,7 +94,7 @@ impl EventHandler for Handler {
                 Err(e) => {
                     // Try again at the next READY.
                     self.registered.store(false, Ordering::SeqCst);
-                    warn!(error = %e, "could not register the slash commands");
+                    warn!(error = %retry::describe(&e), "could not register the slash commands");
                 }
             }
         }
@@ -104,9 +118,9 @@ impl EventHandler for Handler {
                 // something away, and only the asker's click does.
                 Interaction::Component(c) => match messages::delete_owner(&c.data.custom_id) {
                     Some(owner) => (self.delete_clicked(&ctx, c, owner).await, "answered"),
-                    None => self.handle(&ctx, &interaction).await,
+                    None => self.handle(&ctx, &interaction, started).await,
                 },
-                _ => self.handle(&ctx, &interaction).await,
+                _ => self.handle(&ctx, &interaction, started).await,
             };
             self.metrics.latency(started.elapsed());
             finish(&Span::current(), started, result.err(), done);
@@ -238,6 +252,7 @@ impl Handler {
         &self,
         ctx: &Context,
         interaction: &Interaction,
+        started: Instant,
     ) -> (serenity::Result<()>, &'static str) {
         let handled = {
             let faq = self.faq.load();
@@ -252,7 +267,15 @@ impl Handler {
             Some(_) => "asked to slow down",
             None => "answered",
         };
-        (send(ctx, interaction, handled.response).await, done)
+        // Discord drops an interaction not answered within three seconds
+        // of its arrival; retries stop before that.
+        let deadline = started + INTERACTION_DEADLINE;
+        let response = handled.response;
+        let sent = retry::retried("interaction response", deadline, || {
+            send(ctx, interaction, response.clone())
+        })
+        .await;
+        (sent, done)
     }
 
     fn calm(&self) -> std::sync::MutexGuard<'_, Calm> {
@@ -414,7 +437,11 @@ impl Handler {
         let reply = messages::with_delete_button(reply, msg.author.id.get());
         let reference = MessageReference::from(msg).fail_if_not_exists(false);
         let builder = render::channel_message(&reply).reference_message(reference);
-        msg.channel_id.send_message(&ctx.http, builder).await
+        let deadline = Instant::now() + REPLY_DEADLINE;
+        retry::retried("reply", deadline, || {
+            msg.channel_id.send_message(&ctx.http, builder.clone())
+        })
+        .await
     }
 
     /// A click on "Remove": the asker's removes the reply, anyone else's

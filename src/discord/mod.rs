@@ -12,3 +12,4 @@ pub mod interactions;
 pub mod messages;
 pub mod register;
 pub mod render;
+pub mod retry;

@@ -73,6 +73,9 @@ struct Shared {
     live: Mutex<Option<mpsc::UnboundedSender<Frame>>>,
     seq: AtomicU64,
     ids: AtomicU64,
+    /// Failures to answer instead of the real thing: (method, a part of
+    /// the path, status, how many times more).
+    faults: Mutex<Vec<(String, String, u16, usize)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -138,6 +141,13 @@ impl FakeDiscord {
     }
 
     /// The base URL for `DISCORD_HTTP_PROXY`.
+    /// Answers the next `times` calls of `method` whose path contains
+    /// `path_part` with `status` (429 with Discord's documented body and
+    /// headers; a 5xx with its error body) instead.
+    pub fn fail_next(&self, method: &str, path_part: &str, status: u16, times: usize) {
+        lock(&self.shared.faults).push((method.into(), path_part.into(), status, times));
+    }
+
     pub fn rest_url(&self) -> &str {
         &self.shared.rest
     }
@@ -469,6 +479,9 @@ async fn rest_api(
         body: body_json.clone(),
         created,
     });
+    if let Some(status) = take_fault(&shared, method.as_str(), &path) {
+        return fault(status);
+    }
     let Some(route) = path.strip_prefix("/api/v10/") else {
         return error(StatusCode::NOT_FOUND, "404: Not Found");
     };
@@ -521,6 +534,39 @@ async fn rest_api(
         ("DELETE", ["channels", _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
         _ => error(StatusCode::NOT_FOUND, "404: Not Found"),
     }
+}
+
+fn take_fault(shared: &Shared, method: &str, path: &str) -> Option<u16> {
+    let mut faults = lock(&shared.faults);
+    let hit = faults
+        .iter_mut()
+        .find(|(m, part, _, left)| m == method && path.contains(part.as_str()) && *left > 0)?;
+    hit.3 -= 1;
+    Some(hit.2)
+}
+
+/// A failure as Discord sends it. A 429's body has no `code`
+/// (https://discord.com/developers/docs/topics/rate-limits).
+fn fault(status: u16) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status == 429 {
+        let body =
+            json!({"message": "You are being rate limited.", "retry_after": 0.25, "global": false});
+        return (
+            code,
+            [
+                ("retry-after", "1"),
+                ("x-ratelimit-limit", "5"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset-after", "0.250"),
+                ("x-ratelimit-bucket", "fake-bucket"),
+                ("x-ratelimit-scope", "user"),
+            ],
+            Json(body),
+        )
+            .into_response();
+    }
+    error(code, "500: Internal Server Error")
 }
 
 /// One gateway connection: HELLO, then IDENTIFY is answered with READY (or
