@@ -90,14 +90,18 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    fn status(code: u16) -> serenity::Error {
-        let body = serde_json::json!({"message": "boom", "code": 0});
-        let response = serenity::http::ErrorResponse {
-            status_code: reqwest::StatusCode::from_u16(code).unwrap_or_default(),
-            url: "https://discord.com/api/v10/x".into(),
-            method: reqwest::Method::POST,
-            error: serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}")),
-        };
+    /// A failed response as serenity reports it, built from a real one.
+    async fn failure(code: u16) -> serenity::Error {
+        let body = serde_json::json!({"message": "boom", "code": 0}).to_string();
+        let raw = axum::http::Response::builder()
+            .status(code)
+            .body(body)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let response = serenity::http::ErrorResponse::from_response(
+            reqwest::Response::from(raw),
+            reqwest::Method::POST,
+        )
+        .await;
         serenity::Error::Http(HttpError::UnsuccessfulRequest(response))
     }
 
@@ -107,8 +111,8 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(10);
         let result = retried("test", deadline, || async {
             match calls.fetch_add(1, Ordering::SeqCst) {
-                0 => Err(status(500)),
-                1 => Err(status(429)),
+                0 => Err(failure(500).await),
+                1 => Err(failure(429).await),
                 _ => Ok(7),
             }
         })
@@ -119,7 +123,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let result: serenity::Result<()> = retried("test", deadline, || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err(status(403))
+            Err(failure(403).await)
         })
         .await;
         assert!(result.is_err());
@@ -136,7 +140,7 @@ mod tests {
         let soon = Instant::now() + Duration::from_millis(100);
         let result: serenity::Result<()> = retried("test", soon, || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err(status(429))
+            Err(failure(429).await)
         })
         .await;
         assert!(result.is_err());
@@ -150,7 +154,7 @@ mod tests {
         let later = Instant::now() + Duration::from_secs(60);
         let result: serenity::Result<()> = retried("test", later, || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err(status(503))
+            Err(failure(503).await)
         })
         .await;
         assert!(result.is_err());
