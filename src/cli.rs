@@ -343,12 +343,17 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             ))),
             None => reloads.also(tokio::spawn(register::warn_on_change(changed))),
         };
+        let limits = settings.limits;
         tracing::info!(
             topics = faq.load().knowledge.topics.len(),
+            max_connections = limits.max_connections,
+            head_timeout = ?limits.head_timeout,
+            body_timeout = ?limits.body_timeout,
+            idle_timeout = ?limits.idle_timeout,
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
         );
         let state = http::server::AppState::new(faq, ops, settings.public_key);
-        http::server::serve(listener, state, shutdown)
+        http::server::serve(listener, state, limits, shutdown)
             .await
             .context("serving HTTP")?;
         tracing::info!("stopped");

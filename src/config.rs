@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::conversation::{memory, Conversations};
+use crate::http::connections::{self, Limits};
 
 use ed25519_dalek::VerifyingKey;
 
@@ -336,16 +337,22 @@ pub struct HttpConfig {
     /// The application's public key; every request must be signed with its
     /// private half, which only Discord holds.
     pub public_key: VerifyingKey,
+    /// How long each client may take and how many are served at once.
+    pub limits: Limits,
 }
 
 impl HttpConfig {
-    /// Reads `DISCORD_PUBLIC_KEY`; `addr` comes from the command line (which
-    /// already fell back to `HTTP_ADDR` and the default).
+    /// Reads `DISCORD_PUBLIC_KEY` and the limits; `addr` comes from the
+    /// command line (which already fell back to `HTTP_ADDR` and the
+    /// default).
     pub fn from_env(addr: &str) -> Result<HttpConfig, ConfigError> {
-        HttpConfig::parse(addr, var("DISCORD_PUBLIC_KEY").as_deref())
+        let mut config = HttpConfig::parse(addr, var("DISCORD_PUBLIC_KEY").as_deref())?;
+        config.limits = http_limits_from(var)?;
+        Ok(config)
     }
 
-    /// The checks behind [`HttpConfig::from_env`], without the environment.
+    /// The checks behind [`HttpConfig::from_env`], without the environment
+    /// (and with the default limits).
     pub fn parse(addr: &str, public_key: Option<&str>) -> Result<HttpConfig, ConfigError> {
         let addr = socket_addr("HTTP_ADDR", addr)?;
         let public_key = public_key.ok_or(ConfigError::Missing {
@@ -355,7 +362,67 @@ impl HttpConfig {
         Ok(HttpConfig {
             addr,
             public_key: parse_public_key(public_key)?,
+            limits: Limits::default(),
         })
+    }
+}
+
+/// The limits on each client of `serve-http` (defaults, and why, in
+/// [`connections`]): `HTTP_HEAD_TIMEOUT_SECONDS`,
+/// `HTTP_BODY_TIMEOUT_SECONDS`, `HTTP_IDLE_TIMEOUT_SECONDS` and
+/// `HTTP_MAX_CONNECTIONS`.
+fn http_limits_from(lookup: impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
+    let max_connections = match lookup("HTTP_MAX_CONNECTIONS") {
+        None => connections::DEFAULT_MAX_CONNECTIONS,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or(ConfigError::Invalid {
+                name: "HTTP_MAX_CONNECTIONS",
+                value: v,
+                expected: "a whole number of connections from 1 to 1000000",
+            })?,
+    };
+    Ok(Limits {
+        head_timeout: timeout(
+            "HTTP_HEAD_TIMEOUT_SECONDS",
+            lookup("HTTP_HEAD_TIMEOUT_SECONDS"),
+            connections::DEFAULT_HEAD_TIMEOUT,
+        )?,
+        body_timeout: timeout(
+            "HTTP_BODY_TIMEOUT_SECONDS",
+            lookup("HTTP_BODY_TIMEOUT_SECONDS"),
+            connections::DEFAULT_BODY_TIMEOUT,
+        )?,
+        idle_timeout: timeout(
+            "HTTP_IDLE_TIMEOUT_SECONDS",
+            lookup("HTTP_IDLE_TIMEOUT_SECONDS"),
+            connections::DEFAULT_IDLE_TIMEOUT,
+        )?,
+        max_connections,
+    })
+}
+
+/// A timeout in seconds: above 0 (a connection must get some time) and
+/// at most an hour (longer is no bound at all).
+fn timeout(
+    name: &'static str,
+    value: Option<String>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.001 && *s <= 3600.0)
+            .map(Duration::from_secs_f64)
+            .ok_or(ConfigError::Invalid {
+                name,
+                value: v,
+                expected: "a number of seconds from 0.001 to 3600, such as 5 or 0.5",
+            }),
     }
 }
 
@@ -633,6 +700,45 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn http_limits_have_defaults_can_be_tuned_and_refuse_nonsense() {
+        let limits = |vars: &[(&str, &str)]| {
+            http_limits_from(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        assert_eq!(limits(&[]), Ok(Limits::default()));
+        assert_eq!(
+            limits(&[
+                ("HTTP_HEAD_TIMEOUT_SECONDS", "0.5"),
+                ("HTTP_BODY_TIMEOUT_SECONDS", "2"),
+                ("HTTP_IDLE_TIMEOUT_SECONDS", "90"),
+                ("HTTP_MAX_CONNECTIONS", "16"),
+            ]),
+            Ok(Limits {
+                head_timeout: Duration::from_millis(500),
+                body_timeout: Duration::from_secs(2),
+                idle_timeout: Duration::from_secs(90),
+                max_connections: 16,
+            })
+        );
+        for (name, value) in [
+            ("HTTP_HEAD_TIMEOUT_SECONDS", "0"),
+            ("HTTP_BODY_TIMEOUT_SECONDS", "soon"),
+            ("HTTP_IDLE_TIMEOUT_SECONDS", "-1"),
+            ("HTTP_IDLE_TIMEOUT_SECONDS", "inf"),
+            ("HTTP_MAX_CONNECTIONS", "0"),
+            ("HTTP_MAX_CONNECTIONS", "lots"),
+        ] {
+            assert!(
+                matches!(limits(&[(name, value)]), Err(ConfigError::Invalid { name: n, .. }) if n == name),
+                "{name}={value}"
+            );
+        }
     }
 
     #[test]

@@ -23,9 +23,14 @@ async fn serve_answers_and_stops_when_told() {
         .expect("binds");
     let addr = listener.local_addr().expect("an address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server::serve(listener, Arc::clone(&state), async {
-        let _ = stopped.await;
-    }));
+    let serving = tokio::spawn(server::serve(
+        listener,
+        Arc::clone(&state),
+        cspo_pspo_bot::http::connections::Limits::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
 
     let client = reqwest::Client::builder()
         .no_proxy()

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
+use super::connections::{OverLimit, Stage};
 use super::verify::VerifyError;
 use crate::commands;
 use crate::discord::interactions::{Kind, Shown, Summary};
@@ -47,15 +48,22 @@ pub enum Rejection {
     TooLarge,
     /// Signed, but not an interaction we can read.
     Malformed,
+    /// The body did not arrive within the body timeout.
+    TooSlow,
 }
 
 impl Rejection {
-    const ALL: [Rejection; 2] = [Rejection::TooLarge, Rejection::Malformed];
+    const ALL: [Rejection; 3] = [
+        Rejection::TooLarge,
+        Rejection::Malformed,
+        Rejection::TooSlow,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Rejection::TooLarge => "too_large",
             Rejection::Malformed => "malformed",
+            Rejection::TooSlow => "too_slow",
         }
     }
 }
@@ -75,6 +83,18 @@ pub struct Metrics {
     signature_failures: [AtomicU64; VerifyError::ALL.len()],
     rejections: [AtomicU64; Rejection::ALL.len()],
     latency: Histogram,
+    connections: Connections,
+}
+
+/// The HTTP endpoint's connections; shown only once `serve-http` has set
+/// the limit (the gateway bot's monitor has no such limit).
+#[derive(Default)]
+struct Connections {
+    limit: AtomicU64,
+    open: AtomicU64,
+    over_limit: [AtomicU64; OverLimit::ALL.len()],
+    accept_errors: AtomicU64,
+    timeouts: [AtomicU64; Stage::ALL.len()],
 }
 
 impl Metrics {
@@ -101,6 +121,7 @@ impl Metrics {
             signature_failures: Default::default(),
             rejections: Default::default(),
             latency: Histogram::default(),
+            connections: Connections::default(),
         }
     }
 
@@ -176,6 +197,44 @@ impl Metrics {
     /// How long one request to the interactions endpoint took.
     pub fn latency(&self, took: Duration) {
         self.latency.observe(took);
+    }
+
+    /// The most connections the HTTP endpoint serves at once.
+    pub fn set_connection_limit(&self, limit: u32) {
+        self.connections.limit.store(u64::from(limit), Relaxed);
+    }
+
+    /// A connection within the limit was accepted.
+    pub fn connection_opened(&self) {
+        inc(&self.connections.open);
+    }
+
+    /// A connection counted by [`Metrics::connection_opened`] closed.
+    pub fn connection_closed(&self) {
+        // Never below zero, whatever the order of updates.
+        let _ = self
+            .connections
+            .open
+            .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1));
+    }
+
+    /// A connection arrived with the limit reached.
+    pub fn over_limit(&self, outcome: OverLimit) {
+        if let Some(i) = OverLimit::ALL.iter().position(|x| *x == outcome) {
+            inc(&self.connections.over_limit[i]);
+        }
+    }
+
+    /// Accepting a connection failed.
+    pub fn accept_error(&self) {
+        inc(&self.connections.accept_errors);
+    }
+
+    /// A connection was closed for overrunning `stage`'s deadline.
+    pub fn timed_out(&self, stage: Stage) {
+        if let Some(i) = Stage::ALL.iter().position(|x| *x == stage) {
+            inc(&self.connections.timeouts[i]);
+        }
     }
 
     /// Everything, in Prometheus' text exposition format (version 0.0.4),
@@ -268,7 +327,7 @@ impl Metrics {
             out,
             "rejected_requests_total",
             "counter",
-            "Signed requests refused as too large (413) or unreadable (400).",
+            "Requests refused as too large (413), too slow to send their body (408), or signed but unreadable (400).",
         )?;
         for (why, n) in Rejection::ALL.iter().zip(&self.rejections) {
             writeln!(
@@ -288,8 +347,72 @@ impl Metrics {
         self.latency
             .render_into(out, &format!("{NS}_request_duration_seconds"))?;
 
+        self.render_connections(out)?;
+
         header(out, "topics", "gauge", "Topics in the loaded knowledge.")?;
         writeln!(out, "{NS}_topics {topics}")
+    }
+
+    fn render_connections(&self, out: &mut String) -> std::fmt::Result {
+        let c = &self.connections;
+        let limit = get(&c.limit);
+        if limit == 0 {
+            return Ok(());
+        }
+        header(
+            out,
+            "http_connections_open",
+            "gauge",
+            "Client connections open now, within the limit.",
+        )?;
+        writeln!(out, "{NS}_http_connections_open {}", get(&c.open))?;
+        header(
+            out,
+            "http_connection_limit",
+            "gauge",
+            "Most client connections served at once (HTTP_MAX_CONNECTIONS).",
+        )?;
+        writeln!(out, "{NS}_http_connection_limit {limit}")?;
+        header(
+            out,
+            "http_connections_over_limit_total",
+            "counter",
+            "Connections that arrived with the limit reached: answered on the monitor routes only, or closed at once.",
+        )?;
+        for (outcome, n) in OverLimit::ALL.iter().zip(&c.over_limit) {
+            writeln!(
+                out,
+                "{NS}_http_connections_over_limit_total{{outcome=\"{}\"}} {}",
+                outcome.as_str(),
+                get(n)
+            )?;
+        }
+        header(
+            out,
+            "http_accept_errors_total",
+            "counter",
+            "Failures to accept a connection (such as running out of file descriptors).",
+        )?;
+        writeln!(
+            out,
+            "{NS}_http_accept_errors_total {}",
+            get(&c.accept_errors)
+        )?;
+        header(
+            out,
+            "http_timeouts_total",
+            "counter",
+            "Connections closed for taking too long: to send a request head, to send the body and be answered, or idle between requests.",
+        )?;
+        for (stage, n) in Stage::ALL.iter().zip(&c.timeouts) {
+            writeln!(
+                out,
+                "{NS}_http_timeouts_total{{stage=\"{}\"}} {}",
+                stage.as_str(),
+                get(n)
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -565,9 +688,48 @@ mod tests {
     }
 
     #[test]
+    fn connection_series_show_once_serve_http_sets_the_limit() {
+        let m = metrics();
+        m.connection_opened();
+        assert!(!m.render(2).contains("http_"), "the gateway has no limit");
+        m.set_connection_limit(8);
+        m.connection_opened();
+        m.connection_closed();
+        m.over_limit(OverLimit::Closed);
+        m.accept_error();
+        m.timed_out(Stage::Head);
+        m.timed_out(Stage::Head);
+        let text = m.render(2);
+        let at = |series: &str| value(&text, series);
+        assert_eq!(at("cspo_pspo_bot_http_connections_open"), Some(1.0));
+        assert_eq!(at("cspo_pspo_bot_http_connection_limit"), Some(8.0));
+        assert_eq!(
+            at(r#"cspo_pspo_bot_http_connections_over_limit_total{outcome="closed"}"#),
+            Some(1.0)
+        );
+        assert_eq!(
+            at(r#"cspo_pspo_bot_http_connections_over_limit_total{outcome="monitor_only"}"#),
+            Some(0.0)
+        );
+        assert_eq!(at("cspo_pspo_bot_http_accept_errors_total"), Some(1.0));
+        assert_eq!(
+            at(r#"cspo_pspo_bot_http_timeouts_total{stage="head"}"#),
+            Some(2.0)
+        );
+        m.connection_closed();
+        m.connection_closed();
+        assert_eq!(
+            value(&m.render(2), "cspo_pspo_bot_http_connections_open"),
+            Some(0.0),
+            "never below zero"
+        );
+    }
+
+    #[test]
     fn every_metric_has_help_and_type_and_every_line_is_well_formed() {
         let m = metrics();
         m.interaction(Kind::Component, None);
+        m.set_connection_limit(8);
         let text = m.render(2);
         assert!(text.ends_with('\n'));
         for line in text.lines() {

@@ -6,9 +6,10 @@
 //! checks that the request is Discord's and recent ([`verify`]), answers
 //! with the very function the gateway bot uses, and counts what it did
 //! ([`metrics`]). [`server`] ties them together on axum, with the
-//! [`monitor`] routes; [`log_writer`] keeps its one log line per request
+//! [`monitor`] routes, and [`connections`] bounds every client; [`log_writer`] keeps its one log line per request
 //! off the request path.
 
+pub mod connections;
 pub mod log_writer;
 pub mod metrics;
 pub mod monitor;

@@ -9,11 +9,14 @@
 //! gateway bot uses too, and send the response it built, serialized as is.
 //! Nothing is parsed before the signature is checked.
 //!
+//! Every connection is bounded in time and all of them in number by
+//! [`connections`]: that module's accept loop is what [`serve`] runs.
+//!
 //! The server keeps no state between requests beyond counters, the
 //! per-user rate limit and the logs, so copies can run behind a load
 //! balancer (each then limits the users it sees).
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -24,13 +27,13 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::Router;
 use ed25519_dalek::VerifyingKey;
 use serenity::all::Interaction;
 use tokio::net::TcpListener;
 use tracing::field::Empty;
 
+use super::connections::{self, Limits};
 use super::metrics::{Metrics, Rejection};
 use super::monitor;
 use super::verify::{self, Verifier};
@@ -85,39 +88,42 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Serves on `listener` until `shutdown` completes, then stops accepting,
+/// What connections over the limit are answered on: the monitor routes,
+/// and 503 for the rest, so a health check works in a flood.
+pub fn monitor_only_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback(too_busy)
+        .with_state(state)
+}
+
+/// Serves on `listener`, every client bounded by `limits` (see
+/// [`connections`]), until `shutdown` completes; then stops accepting,
 /// lets requests in flight finish (for at most [`DRAIN_TIMEOUT`]) and
 /// returns.
-pub async fn serve<F>(listener: TcpListener, state: Arc<AppState>, shutdown: F) -> io::Result<()>
+pub async fn serve<F>(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    limits: Limits,
+    shutdown: F,
+) -> io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        tracing::info!("shutting down: no new connections, finishing requests in flight");
-        let _ = stopping_tx.send(true);
+    let routes = connections::Routes {
+        full: router(Arc::clone(&state)),
+        monitor_only: monitor_only_router(Arc::clone(&state)),
     };
-    // Replies are one small write each; don't let Nagle hold them back.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(signal)
-        .into_future();
-    let deadline = async move {
-        if stopping.wait_for(|s| *s).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tokio::time::sleep(DRAIN_TIMEOUT).await;
-    };
-    tokio::select! {
-        served = server => served,
-        () = deadline => {
-            tracing::warn!("requests still in flight after {DRAIN_TIMEOUT:?}; stopping anyway");
-            Ok(())
-        }
-    }
+    connections::serve(
+        listener,
+        routes,
+        limits,
+        Arc::clone(&state.metrics),
+        DRAIN_TIMEOUT,
+        shutdown,
+    )
+    .await
 }
 
 /// A future that completes on SIGINT (Ctrl-C) or SIGTERM. The handlers
@@ -144,6 +150,15 @@ pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static
             }
         })
     }
+}
+
+async fn too_busy() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, HeaderValue::from_static("1"))],
+        "too many connections; try again",
+    )
+        .into_response()
 }
 
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
@@ -199,11 +214,12 @@ fn handle(
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
-            let status = rejection.status();
-            let why = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                Rejection::TooLarge
+            let (status, why) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (StatusCode::PAYLOAD_TOO_LARGE, Rejection::TooLarge)
+            } else if cut_off_for_slowness(&rejection) {
+                (StatusCode::REQUEST_TIMEOUT, Rejection::TooSlow)
             } else {
-                Rejection::Malformed
+                (rejection.status(), Rejection::Malformed)
             };
             state.metrics.rejection(why);
             span.record("reason", why.as_str());
@@ -291,6 +307,23 @@ fn json_response(json: Vec<u8>) -> (StatusCode, Response) {
         )
             .into_response(),
     )
+}
+
+/// Whether the body stopped because the client overran the body timeout
+/// (the connection's reads then fail with `TimedOut`; see
+/// [`connections`]).
+fn cut_off_for_slowness(rejection: &BytesRejection) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn refuse(status: StatusCode, text: &'static str) -> (StatusCode, Response) {
