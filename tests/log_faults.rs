@@ -81,6 +81,18 @@ async fn logs_on_fifos_nobody_reads_do_not_stall_answers_health_or_shutdown() {
         assert_eq!(said, 1, "{path} in {output:#?}");
     }
 
+    // The metric for lost lines is there for an operator to alert on.
+    let metrics = server
+        .get("/metrics")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        metrics.contains("cspo_pspo_bot_log_lines_dropped_total "),
+        "{metrics}"
+    );
+
     server.signal("TERM");
     let status = server.wait(Duration::from_secs(10));
     assert!(

@@ -349,6 +349,18 @@ impl Metrics {
 
         self.render_connections(out)?;
 
+        header(
+            out,
+            "log_lines_dropped_total",
+            "counter",
+            "Lines of the unanswered and feedback logs lost to a full queue, a stalled or failing disk, or shutdown.",
+        )?;
+        writeln!(
+            out,
+            "{NS}_log_lines_dropped_total {}",
+            crate::ops::jsonl::dropped_lines()
+        )?;
+
         header(out, "topics", "gauge", "Topics in the loaded knowledge.")?;
         writeln!(out, "{NS}_topics {topics}")
     }
