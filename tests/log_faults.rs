@@ -101,3 +101,39 @@ async fn logs_on_fifos_nobody_reads_do_not_stall_answers_health_or_shutdown() {
         server.output()
     );
 }
+
+#[tokio::test]
+async fn a_deleted_log_file_is_made_again_and_no_line_is_lost() {
+    let server = Server::start();
+    let ask = |q: &str| fixtures::command("ask", &[("question", q)]);
+    let log = server.dir().join("data").join("unanswered.jsonl");
+    server
+        .interact_ok(&ask("what is the weather on mars?"))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !log.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the first line was never written"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // logrotate's `copytruncate`-less rotation, or an operator's `rm`.
+    std::fs::remove_file(&log).unwrap_or_else(|e| panic!("{e}"));
+    server
+        .interact_ok(&ask("how tall is the eiffel tower?"))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("eiffel") {
+            assert!(!text.contains("mars"), "a new file, not the deleted one");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the line after the deletion was lost"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -208,7 +208,10 @@ fn finish(span: &Span, started: Instant, error: Option<serenity::Error>, done: &
     match error {
         None if latency > SLOW_ANSWER => warn!("{done}, slowly"),
         None => info!("{done}"),
-        Some(e) => warn!(error = %e, "could not send the answer"),
+        Some(e) => warn!(
+            error = %retry::describe(&e),
+            "could not send the answer; it was lost ({done})"
+        ),
     }
 }
 
