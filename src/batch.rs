@@ -3,7 +3,8 @@
 //!
 //! Every input line gets exactly one output line in JSON mode, blank lines
 //! included, so a script can pair questions and answers by position. A line
-//! that is not valid UTF-8 is reported on stderr and skipped. Lines are
+//! that is not valid UTF-8 is reported on stderr and answered as unreadable.
+//! Lines are
 //! independent questions, or, with `--conversation`, one person's
 //! successive messages in one place.
 
@@ -81,6 +82,27 @@ pub fn answer(
     writeln!(out)
 }
 
+/// The output line for an input line that is not UTF-8 text.
+fn unreadable(faq: &Faq, lossy: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
+    const NOT_TEXT: &str = "This line is not valid UTF-8 text, so it was not read as a question.";
+    if !json {
+        return writeln!(out, "{NOT_TEXT}");
+    }
+    let line = AnswerLine {
+        question: lossy,
+        topic: None,
+        confidence: 0.0,
+        answer: NOT_TEXT.to_string(),
+        url: &faq.knowledge.article.url,
+        suggestions: &[],
+        reply: Said::Unknown.as_str(),
+        also: &[],
+        unknown: None,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
+}
+
 /// The answer's text: a topic's answer as the knowledge has it, each
 /// topic's under its title when a message asked several, or the reply's
 /// own text.
@@ -104,8 +126,9 @@ fn answer_text(faq: &Faq, turn: &Turn) -> String {
     }
 }
 
-/// Answers every line of `input`. Returns how many lines were skipped
-/// because they were not UTF-8.
+/// Answers every line of `input`. Returns how many lines were not UTF-8:
+/// each of those is reported on `err` and still gets its output line (an
+/// "unreadable" answer), so output lines keep pairing with input lines.
 pub fn answer_lines(
     faq: &Faq,
     session: &Session,
@@ -133,7 +156,11 @@ pub fn answer_lines(
             Ok(line) => answer(faq, session, line, json, out)?,
             Err(_) => {
                 skipped += 1;
-                writeln!(err, "line {number}: not valid UTF-8, skipped")?;
+                writeln!(
+                    err,
+                    "line {number}: not valid UTF-8, not read as a question"
+                )?;
+                unreadable(faq, &String::from_utf8_lossy(&buf), json, out)?;
             }
         }
     }

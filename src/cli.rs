@@ -110,11 +110,27 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`check --json | head`): nothing is wrong,
+        // and there is no one left to tell.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` comes from writing to a pipe whose reader has closed it.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(|k| k == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn load(dir: &std::path::Path) -> anyhow::Result<Faq> {
@@ -149,6 +165,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if question.is_empty() {
                 let stdin = io::stdin();
+                if std::io::IsTerminal::is_terminal(&stdin) {
+                    eprintln!("Reading questions from the terminal, one per line; Ctrl-D ends. (`ask \"does pspo expire?\"` answers one; `console` chats.)");
+                }
                 let mut input = stdin.lock();
                 batch::answer_lines(
                     &faq,

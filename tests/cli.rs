@@ -107,9 +107,14 @@ fn invalid_utf8_is_reported_and_the_rest_answered() {
     let out = ask_json_with_stdin(&input);
     assert!(out.status.success());
     let lines = json_lines(&out);
-    assert_eq!(lines.len(), 2);
+    // Still one output line per input line, so they pair by position.
+    assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["topic"], "pspo-validity");
-    assert_eq!(lines[1]["topic"], "cspo-validity");
+    assert_eq!(lines[1]["topic"], Value::Null);
+    assert!(lines[1]["answer"]
+        .as_str()
+        .is_some_and(|a| a.contains("not valid UTF-8")));
+    assert_eq!(lines[2]["topic"], "cspo-validity");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2: not valid UTF-8"), "{err}");
 }
@@ -223,4 +228,33 @@ fn a_missing_knowledge_folder_is_one_clear_error() {
         err.contains("/nonexistent/knowledge/article.toml:1:1: cannot read this file"),
         "{err}"
     );
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    // `ask --json < questions | head -c 10`: megabytes of answers, far more
+    // than a pipe holds, so the bot is still writing when the reader goes.
+    let mut child = bot()
+        .args(["ask", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all("does pspo expire?\n".repeat(5_000).as_bytes());
+        });
+    }
+    let mut first = [0u8; 10];
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_exact(&mut first);
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
