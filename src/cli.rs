@@ -108,6 +108,7 @@ pub fn main() -> ExitCode {
         }
     }
     let cli = Cli::parse();
+    let checking = matches!(cli.command, Some(Command::Check { .. }));
     match run(cli) {
         Ok(code) => code,
         // The reader went away (`check --json | head`): nothing is wrong,
@@ -115,9 +116,30 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // A supervisor (systemd's RestartPreventExitStatus, say) need
+            // not restart what only a changed setting or file can fix;
+            // `check` just reports what it found.
+            if !checking && is_configuration(&e) {
+                ExitCode::from(EX_CONFIG)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// sysexits.h's "configuration error".
+pub const EX_CONFIG: u8 = 78;
+
+/// The knowledge folder does not load: every problem, as `file:line:col`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidKnowledge(String);
+
+/// Whether `e` is a setting or the knowledge, not a failure of the moment.
+fn is_configuration(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.is::<config::ConfigError>() || c.is::<InvalidKnowledge>())
 }
 
 /// Whether `e` comes from writing to a pipe whose reader has closed it.
@@ -134,13 +156,19 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn load(dir: &std::path::Path) -> anyhow::Result<Faq> {
+    if !dir.is_dir() {
+        return Err(anyhow::Error::new(InvalidKnowledge(format!(
+            "there is no knowledge folder at {}; run from the project folder, or point --knowledge or KNOWLEDGE_DIR at one",
+            dir.display()
+        ))));
+    }
     Faq::load(dir).map_err(|problems| {
         let count = problems.0.len();
-        anyhow::anyhow!(
+        anyhow::Error::new(InvalidKnowledge(format!(
             "{problems}\nthe knowledge in {} has {count} problem{}",
             dir.display(),
             if count == 1 { "" } else { "s" }
-        )
+        )))
     })
 }
 

@@ -224,10 +224,50 @@ fn a_missing_knowledge_folder_is_one_clear_error() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.contains("/nonexistent/knowledge/article.toml:1:1: cannot read this file"),
+        err.contains("no knowledge folder at /nonexistent/knowledge")
+            && err.contains("KNOWLEDGE_DIR"),
         "{err}"
     );
+}
+
+#[test]
+fn a_configuration_error_exits_with_ex_config_so_a_supervisor_does_not_loop() {
+    let out = bot()
+        .args(["console"])
+        .env("RATE_LIMIT_BURST", "lots")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(78),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let broken = common::knowledge_copy();
+    std::fs::write(broken.path().join("topics.toml"), "[[topic]]\nid = 3\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = bot()
+        .args(["serve-http"])
+        .env("KNOWLEDGE_DIR", broken.path())
+        .env("DISCORD_PUBLIC_KEY", "00".repeat(32))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(78),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `check` reports what it found with an ordinary failure.
+    let out = bot()
+        .args(["check"])
+        .env("KNOWLEDGE_DIR", broken.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
