@@ -723,8 +723,8 @@ fn a_missing_or_malformed_public_key_stops_start_up_with_one_clear_line() {
         assert!(!status.success(), "{envs:?} started");
         assert_eq!(
             status.code(),
-            Some(1),
-            "{envs:?}: exited by {status}, not with an error"
+            Some(78),
+            "{envs:?}: exited by {status}, not with a configuration error"
         );
         let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(lines.len(), 1, "{envs:?}: {err}");
