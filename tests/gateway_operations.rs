@@ -239,6 +239,8 @@ async fn metrics_addr_serves_health_and_counts_for_the_gateway_bot() {
         .expect("JSON");
     assert_eq!(health["topics"], s.faq.knowledge.topics.len());
     let wanted = [
+        r#"cspo_pspo_bot_gateway_shard_connected{shard="0"} 1"#,
+        r#"cspo_pspo_bot_knowledge_reloads_total{result="failed"} 0"#,
         r#"cspo_pspo_bot_interactions_total{type="command",command="ask"} 1"#,
         r#"cspo_pspo_bot_answers_total{topic="pspo-validity"} 1"#,
         r#"cspo_pspo_bot_feedback_total{topic="pspo-validity",vote="up"} 1"#,
@@ -270,4 +272,45 @@ async fn metrics_addr_serves_health_and_counts_for_the_gateway_bot() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test]
+async fn healthz_is_503_while_no_shard_is_connected() {
+    // Discord's REST never answers, so the bot never gets to connect.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}", silent.local_addr().expect("an address"));
+    let _held = std::thread::spawn(move || {
+        let open: Vec<_> = silent.incoming().take(2).flatten().collect();
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        drop(open);
+    });
+    let bot = support::Bot::spawn_with(
+        &["run"],
+        [
+            ("DISCORD_TOKEN", support::fake_discord::TOKEN),
+            ("DISCORD_HTTP_PROXY", url.as_str()),
+            ("DISCORD_REST_TIMEOUT_SECONDS", "10"),
+            ("METRICS_ADDR", "127.0.0.1:0"),
+            ("RUST_LOG", "info"),
+        ],
+    );
+    let line = bot.wait_line(&["GET /metrics on "]).await;
+    let addr = line
+        .rsplit("GET /metrics on ")
+        .next()
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("a client");
+    let health = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .expect("healthz answers");
+    assert_eq!(health.status().as_u16(), 503);
+    let body: Value = health.json().await.expect("JSON");
+    assert_eq!(body["status"], "no shard connected", "{body}");
 }

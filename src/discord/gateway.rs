@@ -11,14 +11,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{
-    Client, ClientBuilder, GatewayError, GatewayIntents, GuildId, Http, HttpBuilder, HttpError,
-    ShardManager,
+    Client, ClientBuilder, ConnectionStage, GatewayError, GatewayIntents, GuildId, Http,
+    HttpBuilder, HttpError, ShardManager,
 };
 use tracing::{debug, info, warn};
 
 use super::handler::Handler;
 use super::{register, render};
 use crate::config::{DiscordConfig, Shards};
+use crate::http::gateway_health::ShardHealth;
 use crate::http::metrics::Metrics;
 use crate::http::monitor::{self, Monitor};
 use crate::ops::reload::{self, SharedFaq};
@@ -183,10 +184,13 @@ pub async fn run(
     let metrics = Arc::new(Metrics::new(
         faq.load().knowledge.topics.iter().map(|t| t.id.clone()),
     ));
+    // Unhealthy until a shard connects.
+    metrics.gateway.start();
     let _monitor = match config.metrics_addr {
         Some(addr) => Some(serve_monitor(addr, faq.clone(), Arc::clone(&metrics)).await?),
         None => None,
     };
+    let metrics_for_shards = Arc::clone(&metrics);
     let mut client = tokio::select! {
         client = connect(&config, faq.clone(), ops, metrics) => client?,
         signal = stop.recv() => {
@@ -207,6 +211,10 @@ pub async fn run(
         reloads
     };
     let manager = Arc::clone(&client.shard_manager);
+    let _watch_shards = AbortOnDrop(tokio::spawn(watch_shards(
+        Arc::clone(&manager),
+        Arc::clone(&metrics_for_shards),
+    )));
     let shards = config.shards;
     let serve = async move {
         match shards {
@@ -227,6 +235,28 @@ pub async fn run(
             let _ = tokio::time::timeout(Duration::from_millis(500), serve).await;
             info!("stopped");
             Ok(())
+        }
+    }
+}
+
+/// How often the shards' state is read for `/healthz` and `/metrics`.
+const SHARD_WATCH: Duration = Duration::from_secs(1);
+
+/// Keeps `metrics` up to date with the shards' connection and latency.
+async fn watch_shards(manager: Arc<ShardManager>, metrics: Arc<Metrics>) {
+    let mut tick = tokio::time::interval(SHARD_WATCH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let runners = manager.runners.lock().await;
+        for (id, info) in runners.iter() {
+            metrics.gateway.seen(
+                id.0,
+                ShardHealth {
+                    connected: info.stage == ConnectionStage::Connected,
+                    latency: info.latency,
+                },
+            );
         }
     }
 }

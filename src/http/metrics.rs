@@ -15,6 +15,7 @@ use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use super::connections::{OverLimit, Stage};
+use super::gateway_health::GatewayHealth;
 use super::verify::VerifyError;
 use crate::commands;
 use crate::discord::interactions::{Kind, Shown, Summary};
@@ -84,6 +85,8 @@ pub struct Metrics {
     rejections: [AtomicU64; Rejection::ALL.len()],
     latency: Histogram,
     connections: Connections,
+    /// The gateway bot's shards; off for `serve-http`.
+    pub gateway: GatewayHealth,
 }
 
 /// The HTTP endpoint's connections; shown only once `serve-http` has set
@@ -120,6 +123,7 @@ impl Metrics {
             rate_limited: AtomicU64::new(0),
             signature_failures: Default::default(),
             rejections: Default::default(),
+            gateway: GatewayHealth::default(),
             latency: Histogram::default(),
             connections: Connections::default(),
         }
@@ -348,6 +352,24 @@ impl Metrics {
             .render_into(out, &format!("{NS}_request_duration_seconds"))?;
 
         self.render_connections(out)?;
+
+        self.gateway.render_into(out, NS)?;
+
+        let (reloaded, refused) = crate::ops::reload::reload_counts();
+        header(
+            out,
+            "knowledge_reloads_total",
+            "counter",
+            "Reloads of the knowledge since start, by result (a refused one keeps the previous version serving).",
+        )?;
+        writeln!(
+            out,
+            "{NS}_knowledge_reloads_total{{result=\"ok\"}} {reloaded}"
+        )?;
+        writeln!(
+            out,
+            "{NS}_knowledge_reloads_total{{result=\"failed\"}} {refused}"
+        )?;
 
         header(
             out,

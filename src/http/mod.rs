@@ -10,6 +10,7 @@
 //! off the request path.
 
 pub mod connections;
+pub mod gateway_health;
 pub mod log_writer;
 pub mod metrics;
 pub mod monitor;

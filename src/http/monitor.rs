@@ -8,7 +8,7 @@ use std::io;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -41,20 +41,46 @@ where
 }
 
 async fn healthz(State(monitor): State<Arc<Monitor>>) -> Response {
-    health(&monitor.faq)
+    health(&monitor.faq, &monitor.metrics)
 }
 
 async fn metrics(State(monitor): State<Arc<Monitor>>) -> Response {
     metrics_text(&monitor.faq, &monitor.metrics)
 }
 
-/// The `/healthz` response: ok, and how many topics are served now.
-pub fn health(faq: &SharedFaq) -> Response {
+/// The `/healthz` response: ok, and how many topics are served now. The
+/// gateway bot also says how its shards are, and is unhealthy (503) while
+/// none of them is connected.
+pub fn health(faq: &SharedFaq, metrics: &Metrics) -> Response {
+    let topics = faq.load().knowledge.topics.len();
+    let gateway = &metrics.gateway;
+    if !gateway.is_on() {
+        return axum::Json(serde_json::json!({"status": "ok", "topics": topics})).into_response();
+    }
+    let shards: serde_json::Map<String, serde_json::Value> = gateway
+        .shards()
+        .iter()
+        .map(|(id, s)| {
+            let state = if s.connected {
+                "connected"
+            } else {
+                "disconnected"
+            };
+            (id.to_string(), serde_json::Value::from(state))
+        })
+        .collect();
+    let healthy = gateway.healthy();
     let body = serde_json::json!({
-        "status": "ok",
-        "topics": faq.load().knowledge.topics.len(),
+        "status": if healthy { "ok" } else { "no shard connected" },
+        "topics": topics,
+        "shards": shards,
     });
-    axum::Json(body).into_response()
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 /// The `/metrics` response, in Prometheus' text format.

@@ -162,7 +162,7 @@ async fn too_busy() -> Response {
 }
 
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    monitor::health(&state.faq)
+    monitor::health(&state.faq, &state.metrics)
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {

@@ -12,6 +12,7 @@
 //! SIGHUP.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -249,9 +250,24 @@ async fn settle(changes: &mut mpsc::UnboundedReceiver<()>) {
     }
 }
 
+/// Reloads since start: taken, and refused as broken.
+static RELOADED: AtomicU64 = AtomicU64::new(0);
+static REFUSED: AtomicU64 = AtomicU64::new(0);
+
+/// How many automatic or SIGHUP reloads were taken and refused since the
+/// process started.
+pub fn reload_counts() -> (u64, u64) {
+    (
+        RELOADED.load(Ordering::Relaxed),
+        REFUSED.load(Ordering::Relaxed),
+    )
+}
+
 /// Logs a reload's result: one line on success, every problem and a
 /// summary on failure.
 fn report(trigger: &str, dir: &Path, result: Result<usize, Diagnostics>) {
+    let counter = if result.is_ok() { &RELOADED } else { &REFUSED };
+    counter.fetch_add(1, Ordering::Relaxed);
     match result {
         Ok(topics) => {
             tracing::info!(trigger, topics, dir = %dir.display(), "knowledge reloaded")
