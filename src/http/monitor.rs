@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -14,6 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use super::connections;
 use super::metrics::Metrics;
 use crate::ops::reload::SharedFaq;
 
@@ -30,14 +32,35 @@ pub fn router(monitor: Arc<Monitor>) -> Router {
         .with_state(monitor)
 }
 
-/// Serves the two routes on `listener` until `shutdown` completes.
+/// Connections the gateway bot's monitor serves at once: a scraper and a
+/// health check or two, with room to spare.
+const MONITOR_CONNECTIONS: u32 = 64;
+
+/// Serves the two routes on `listener` until `shutdown` completes, through
+/// the same bounded accept loop as `serve-http` (timeouts for slow and
+/// idle clients, a connection cap), so no client can exhaust the process.
 pub async fn serve<F>(listener: TcpListener, monitor: Arc<Monitor>, shutdown: F) -> io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    axum::serve(listener, router(monitor))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let metrics = Arc::clone(&monitor.metrics);
+    let routes = connections::Routes {
+        full: router(Arc::clone(&monitor)),
+        monitor_only: router(monitor),
+    };
+    let limits = connections::Limits {
+        max_connections: MONITOR_CONNECTIONS,
+        ..connections::Limits::default()
+    };
+    connections::serve(
+        listener,
+        routes,
+        limits,
+        metrics,
+        Duration::from_secs(2),
+        shutdown,
+    )
+    .await
 }
 
 async fn healthz(State(monitor): State<Arc<Monitor>>) -> Response {
