@@ -33,6 +33,12 @@ fn messagey() -> impl Strategy<Value = String> {
         Just("```".to_string()),
         Just("😂".to_string()),
         Just("https://x.y/z".to_string()),
+        Just("and for".to_string()),
+        Just("what about the other one".to_string()),
+        Just("same for".to_string()),
+        Just(", and how".to_string()),
+        Just("also".to_string()),
+        Just("thanks".to_string()),
         "[a-z]{1,12}",
         "\\PC{1,8}",
         "[ \\t\\n\\r\\u{0}-\\u{1f}]{1,3}",
@@ -51,6 +57,22 @@ proptest! {
         if let Some(t) = &found.topic {
             prop_assert!(faq().topic(t).is_some());
         }
+    }
+
+    /// A conversation turn, whatever was said and whatever came before,
+    /// is a well-formed reply and never a panic.
+    #[test]
+    fn any_message_after_any_answer_gets_a_well_formed_turn(
+        text in prop_oneof!["\\PC*", messagey()],
+        earlier in prop::option::of(prop::sample::select(faq().knowledge.topics.iter().map(|t| t.id.clone()).collect::<Vec<_>>())),
+    ) {
+        let turn = cspo_pspo_bot::conversation::respond(faq(), &text, earlier.as_deref());
+        prop_assert!((0.0..=1.0).contains(&turn.found.confidence));
+        prop_assert!(turn.also.len() < cspo_pspo_bot::conversation::MAX_ANSWERS);
+        for t in turn.found.topic.iter().chain(&turn.also) {
+            prop_assert!(faq().topic(t).is_some());
+        }
+        prop_assert!(turn.reply.title.is_some() || !turn.reply.description.is_empty());
     }
 
     #[test]
@@ -75,12 +97,12 @@ proptest! {
     /// diagnostics, never a panic, and never half-loaded.
     #[test]
     fn any_knowledge_file_content_is_loaded_or_refused(
-        file in prop::sample::select(vec!["article.toml", "provider.toml", "certifications.toml", "topics.toml", "vocabulary.toml"]),
+        file in prop::sample::select(vec!["article.toml", "provider.toml", "certifications.toml", "topics.toml", "vocabulary.toml", "out-of-scope.toml"]),
         bytes in prop::collection::vec(any::<u8>(), 0..600),
     ) {
         let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-        for f in ["article.toml", "provider.toml", "certifications.toml", "topics.toml", "vocabulary.toml"] {
+        for f in ["article.toml", "provider.toml", "certifications.toml", "topics.toml", "vocabulary.toml", "out-of-scope.toml"] {
             std::fs::copy(src.join(f), dir.path().join(f)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         }
         std::fs::write(dir.path().join(file), &bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;

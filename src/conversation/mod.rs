@@ -271,13 +271,15 @@ const FOLLOW_UP_OPENINGS: &[&str] = &[
 fn without_follow_up_opening(message: &str) -> &str {
     let trimmed = message.trim_start();
     for opening in FOLLOW_UP_OPENINGS {
-        let head = trimmed.get(..opening.len());
-        let boundary = trimmed[opening.len().min(trimmed.len())..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if head.is_some_and(|h| h.eq_ignore_ascii_case(opening)) && boundary {
-            return &trimmed[opening.len()..];
+        // `get`, not indexing: the message is whatever a user typed, and
+        // the opening's length may fall inside a character.
+        let (Some(head), Some(rest)) = (trimmed.get(..opening.len()), trimmed.get(opening.len()..))
+        else {
+            continue;
+        };
+        let boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if head.eq_ignore_ascii_case(opening) && boundary {
+            return rest;
         }
     }
     message
