@@ -45,22 +45,7 @@ pub fn answer(
 ) -> io::Result<()> {
     const EMPTY: &str = "Please type a question, for example: does PSPO expire?";
     if question.trim().is_empty() {
-        if json {
-            let line = AnswerLine {
-                question,
-                topic: None,
-                confidence: 0.0,
-                answer: EMPTY.to_string(),
-                url: &faq.knowledge.article.url,
-                suggestions: &[],
-                reply: Said::Unknown.as_str(),
-                also: &[],
-                unknown: None,
-            };
-            serde_json::to_writer(&mut *out, &line)?;
-            return writeln!(out);
-        }
-        return writeln!(out, "{EMPTY}");
+        return note(faq, question, EMPTY, json, out);
     }
     let turn = session.turn(faq, question);
     if !json {
@@ -85,14 +70,19 @@ pub fn answer(
 /// The output line for an input line that is not UTF-8 text.
 fn unreadable(faq: &Faq, lossy: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
     const NOT_TEXT: &str = "This line is not valid UTF-8 text, so it was not read as a question.";
+    note(faq, lossy, NOT_TEXT, json, out)
+}
+
+/// A line that answers no question, only says `text` about it.
+fn note(faq: &Faq, question: &str, text: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
     if !json {
-        return writeln!(out, "{NOT_TEXT}");
+        return writeln!(out, "{text}");
     }
     let line = AnswerLine {
-        question: lossy,
+        question,
         topic: None,
         confidence: 0.0,
-        answer: NOT_TEXT.to_string(),
+        answer: text.to_string(),
         url: &faq.knowledge.article.url,
         suggestions: &[],
         reply: Said::Unknown.as_str(),

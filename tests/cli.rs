@@ -16,27 +16,10 @@ fn bot() -> Command {
     cmd
 }
 
-fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(input)
-            .unwrap_or_else(|e| panic!("stdin: {e}"));
-    }
-    child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("wait: {e}"))
-}
-
 fn ask_json_with_stdin(input: &[u8]) -> Output {
     let mut cmd = bot();
     cmd.args(["ask", "--json"]);
-    run_with_stdin(cmd, input)
+    common::run_with_stdin(cmd, input)
 }
 
 fn json_lines(out: &Output) -> Vec<Value> {
@@ -178,7 +161,7 @@ fn check_summarises_and_check_json_exports_the_knowledge() {
 #[test]
 fn the_console_shows_the_discord_replies_as_text() {
     let input = "does pspo expire?\n/compare\n/compare pspo pspo\n/contact\n/topics\n/open provider\n/help\n/nope\n/quit\nnot reached\n";
-    let out = run_with_stdin(
+    let out = common::run_with_stdin(
         {
             let mut c = bot();
             c.arg("console");
@@ -207,7 +190,7 @@ fn the_console_shows_the_discord_replies_as_text() {
 
 #[test]
 fn with_no_token_and_no_command_it_starts_the_console_with_a_notice() {
-    let out = run_with_stdin(bot(), b"does cspo expire\n");
+    let out = common::run_with_stdin(bot(), b"does cspo expire\n");
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("DISCORD_TOKEN is not set"), "{err}");

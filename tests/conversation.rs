@@ -7,9 +7,6 @@
 mod common;
 mod support;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::{json, Value};
 use support::fake_discord::{bot_user, user_json, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::{Session, TIMEOUT};
@@ -17,23 +14,6 @@ use support::{Session, TIMEOUT};
 const ALICE: u64 = 1_600_000_000_000_000_001;
 const BOB: u64 = 1_600_000_000_000_000_002;
 const CAROL: u64 = 1_600_000_000_000_000_003;
-
-fn run_with_stdin(mut cmd: Command, input: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(input.as_bytes())
-            .unwrap_or_else(|e| panic!("stdin: {e}"));
-    }
-    child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("wait: {e}"))
-}
 
 /// One person's messages through `ask --json` (`--conversation` when
 /// `conversation`), one object per message.
@@ -44,7 +24,7 @@ fn dialogue(messages: &[&str], conversation: bool) -> Vec<Value> {
     if conversation {
         cmd.arg("--conversation");
     }
-    let out = run_with_stdin(cmd, &(messages.join("\n") + "\n"));
+    let out = common::run_with_stdin(cmd, (messages.join("\n") + "\n").as_bytes());
     assert!(
         out.status.success(),
         "{}",
@@ -167,9 +147,9 @@ fn small_talk_gets_a_reply_in_kind_and_is_never_logged_as_unanswered() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = common::bot_in(dir.path());
     cmd.arg("console");
-    let out = run_with_stdin(
+    let out = common::run_with_stdin(
         cmd,
-        "hi\nthanks!\nhelp\nwho are you\nlol\n🙏\nstupid bot\n/quit\n",
+        "hi\nthanks!\nhelp\nwho are you\nlol\n🙏\nstupid bot\n/quit\n".as_bytes(),
     );
     assert!(out.status.success());
     let shown = String::from_utf8_lossy(&out.stdout);
@@ -201,9 +181,9 @@ fn the_console_follows_up_and_its_ask_back_buttons_open_the_topics() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = common::bot_in(dir.path());
     cmd.arg("console");
-    let out = run_with_stdin(
+    let out = common::run_with_stdin(
         cmd,
-        "does it expire?\n/open cspo-validity\nand for pspo?\n/quit\n",
+        b"does it expire?\n/open cspo-validity\nand for pspo?\n/quit\n",
     );
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("[CSPO] /open cspo-validity"), "{shown}");

@@ -70,7 +70,10 @@ const IDENTITY: &[&str] = &[
     "what is your name",
 ];
 
-/// Words of each kind; a message of only these (and [`ANY`]) is small talk.
+// Each kind has the words that make a message that kind (a greeting needs
+// "hi" or the like) and words that may only come along ("good" in "good
+// morning", "that was" in "thanks, that was helpful"). A message of only
+// such words (and [`ANY`]) with at least one of the first is small talk.
 const GREETING: &[&str] = &[
     "hi",
     "hello",
@@ -84,16 +87,14 @@ const GREETING: &[&str] = &[
     "morning",
     "evening",
     "afternoon",
-    "good",
     "gm",
     "hallo",
     "hola",
     "ciao",
     "namaste",
-    "whats",
-    "up",
     "wassup",
 ];
+const GREETING_ALONG: &[&str] = &["good", "whats", "up"];
 const THANKS: &[&str] = &[
     "thanks",
     "thank",
@@ -103,28 +104,21 @@ const THANKS: &[&str] = &[
     "cheers",
     "appreciate",
     "appreciated",
-    "it",
-    "great",
-    "perfect",
-    "awesome",
-    "helpful",
-    "that",
-    "was",
-    "this",
-    "is",
-    "ok",
-    "okay",
-    "cool",
-    "got",
     "merci",
     "danke",
     "gracias",
     "kudos",
 ];
+const THANKS_ALONG: &[&str] = &[
+    "it", "great", "perfect", "awesome", "helpful", "that", "was", "this", "is", "ok", "okay",
+    "cool", "got",
+];
 const INSULT: &[&str] = &[
     "stupid", "dumb", "useless", "idiot", "idiotic", "suck", "sucks", "trash", "garbage",
-    "terrible", "worst", "bad", "awful", "crap", "lame", "is", "are", "this", "ur", "your",
-    "youre", "re", "such", "the", "what", "an",
+    "terrible", "worst", "awful", "crap", "lame",
+];
+const INSULT_ALONG: &[&str] = &[
+    "bad", "is", "are", "this", "ur", "your", "youre", "re", "such", "the", "what", "an",
 ];
 const ACKNOWLEDGEMENT: &[&str] = &[
     "lol", "lmao", "rofl", "haha", "hahaha", "hehe", "ok", "okay", "k", "kk", "nice", "cool",
@@ -151,60 +145,19 @@ pub fn classify(message: &str) -> Option<SmallTalk> {
     // The kinds in order of precedence: "thanks, great" is thanks, not an
     // acknowledgement; "hey thanks" is thanks too.
     let kinds: [(SmallTalk, &[&str], &[&str]); 4] = [
-        (
-            SmallTalk::Thanks,
-            THANKS,
-            &[
-                "thanks",
-                "thank",
-                "thx",
-                "ty",
-                "tysm",
-                "cheers",
-                "appreciate",
-                "appreciated",
-                "merci",
-                "danke",
-                "gracias",
-                "kudos",
-            ],
-        ),
-        (
-            SmallTalk::Insult,
-            INSULT,
-            &[
-                "stupid", "dumb", "useless", "idiot", "idiotic", "suck", "sucks", "trash",
-                "garbage", "terrible", "worst", "awful", "crap", "lame",
-            ],
-        ),
-        (
-            SmallTalk::Greeting,
-            GREETING,
-            &[
-                "hi",
-                "hello",
-                "hey",
-                "heya",
-                "hiya",
-                "yo",
-                "sup",
-                "howdy",
-                "greetings",
-                "morning",
-                "evening",
-                "afternoon",
-                "gm",
-                "hallo",
-                "hola",
-                "ciao",
-                "namaste",
-                "wassup",
-            ],
-        ),
-        (SmallTalk::Acknowledgement, ACKNOWLEDGEMENT, ACKNOWLEDGEMENT),
+        (SmallTalk::Thanks, THANKS, THANKS_ALONG),
+        (SmallTalk::Insult, INSULT, INSULT_ALONG),
+        (SmallTalk::Greeting, GREETING, GREETING_ALONG),
+        (SmallTalk::Acknowledgement, ACKNOWLEDGEMENT, &[]),
     ];
-    for (kind, vocabulary, signals) in kinds {
-        let fits = |w: &&str| vocabulary.contains(w) || ANY.contains(w) || GREETING.contains(w);
+    for (kind, signals, along) in kinds {
+        let fits = |w: &&str| {
+            signals.contains(w)
+                || along.contains(w)
+                || ANY.contains(w)
+                || GREETING.contains(w)
+                || GREETING_ALONG.contains(w)
+        };
         if words.iter().all(fits) && words.iter().any(|w| signals.contains(w)) {
             return Some(kind);
         }

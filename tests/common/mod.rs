@@ -2,8 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The binary on the shipped knowledge, run in `dir` (so no `.env` is
@@ -114,4 +115,22 @@ pub fn compare_choices(registration: &serde_json::Value) -> Vec<&str> {
         .flatten()
         .filter_map(|c| c["value"].as_str())
         .collect()
+}
+
+/// Runs `cmd` with `input` on its stdin; returns what it printed.
+pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input)
+            .unwrap_or_else(|e| panic!("stdin: {e}"));
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"))
 }
