@@ -310,3 +310,17 @@ async fn a_reply_to_the_bots_answer_carries_its_topic_with_no_memory_at_all() {
         title(&s, "cspo-validity")
     );
 }
+
+#[tokio::test]
+async fn in_discord_a_question_asked_back_is_answered_by_the_next_message() {
+    let s = Session::start(&[("MESSAGE_COOLDOWN_SECONDS", "0")]).await;
+    let asked = say(&s, CAROL, CHANNEL_ID, Some(GUILD_ID), "does it expire?");
+    assert_eq!(title_of_reply(&s, CHANNEL_ID, asked).await, "CSPO or PSPO?");
+    // The question asked back claimed no topic: the answer is not
+    // "answered just now".
+    let asked = say(&s, CAROL, CHANNEL_ID, Some(GUILD_ID), "pspo");
+    assert_eq!(
+        title_of_reply(&s, CHANNEL_ID, asked).await,
+        title(&s, "pspo-validity")
+    );
+}

@@ -230,8 +230,28 @@ async fn a_replayed_request_gets_the_same_response_and_has_no_second_effect() {
             Some(f) => assert_eq!(&bytes, f, "a replay gets the very same response"),
         }
     }
+    // Copies sent at the same moment on separate connections.
+    let other = fixtures::button("feedback:cspo-validity:down");
+    let body = serde_json::to_vec(&other).unwrap_or_default();
+    let ts = http_support::now().to_string();
+    let signature = server.keys.sign(&ts, &body);
+    let headers = [
+        ("x-signature-ed25519", signature),
+        ("x-signature-timestamp", ts),
+    ];
+    let copies = (0..50).map(|_| server.post_raw(body.clone(), &headers));
+    let statuses: Vec<u16> = futures_util::future::join_all(copies)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+
     let lines = log_lines(server.dir(), "feedback.jsonl");
-    assert_eq!(lines.len(), 1, "one click, one vote: {lines:?}");
+    assert_eq!(lines.len(), 2, "two clicks, two votes: {lines:?}");
     let text = metrics(&server).await;
     assert_eq!(
         metric(

@@ -39,6 +39,10 @@ fn messagey() -> impl Strategy<Value = String> {
         Just(", and how".to_string()),
         Just("also".to_string()),
         Just("thanks".to_string()),
+        // Letters whose lower case is longer or shorter than they are.
+        Just("ẞ".to_string()),
+        Just("Ⱥ".to_string()),
+        Just("İ".to_string()),
         "[a-z]{1,12}",
         "\\PC{1,8}",
         "[ \\t\\n\\r\\u{0}-\\u{1f}]{1,3}",

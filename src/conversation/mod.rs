@@ -170,6 +170,9 @@ fn lock(memory: &Mutex<Conversations>) -> std::sync::MutexGuard<'_, Conversation
 /// id), if any.
 pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
     let k = &faq.knowledge;
+    // What the matcher would read of it anyway: visible characters, at
+    // most its cap, so splitting a huge paste costs no more than a question.
+    let message = &crate::matcher::bounded(message);
     if let Some(kind) = small_talk::classify(message) {
         return small_talk_turn(faq, kind);
     }
@@ -221,6 +224,10 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
                 None
             };
             if let Some(twin) = target.and_then(|c| twin_for(k, earlier, &c)) {
+                // The match of "and for cspo?" says little; that it follows
+                // up on the last answer is certain.
+                let mut swap = swap;
+                swap.confidence = 1.0;
                 return answered(faq, swap, twin);
             }
         }

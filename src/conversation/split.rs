@@ -65,11 +65,10 @@ fn push(parts: &mut Vec<String>, text: &str) {
 /// The first place where a second question starts, if any: a joint
 /// followed by a question word.
 fn split_once_at_joint(text: &str) -> Option<(&str, &str)> {
-    let lower = text.to_lowercase();
-    // Only ASCII joints, so byte offsets in `lower` are offsets in `text`.
-    if lower.len() != text.len() {
-        return None;
-    }
+    // Lower-cased as ASCII only, so that every byte offset in `lower` is the
+    // same offset in `text` (full Unicode lower-casing changes lengths), and
+    // the joints, all ASCII, fall on character boundaries of both.
+    let lower = text.to_ascii_lowercase();
     let joints = [
         ", and ",
         " and also ",
@@ -127,6 +126,13 @@ mod tests {
                 <= 1
         );
         assert_eq!(questions("pspo?"), Vec::<String>::new());
+        // Letters whose lower case is longer or shorter do not move a cut
+        // inside a character.
+        assert_eq!(
+            questions("ẞ €, is it Ⱥ? and how much is Ⱥ"),
+            ["ẞ €, is it Ⱥ?", "how much is Ⱥ"]
+        );
+        assert_eq!(questions("ẞ €, and how much is Ⱥ"), ["how much is Ⱥ"]);
         assert_eq!(
             questions("How much does the CSPO course cost? need a number for my manager"),
             ["How much does the CSPO course cost?"]

@@ -258,6 +258,19 @@ async fn watch_shards(manager: Arc<ShardManager>, metrics: Arc<Metrics>) {
                 },
             );
         }
+        // A shard being restarted is taken out of the runners until it has
+        // a connection again: it is down meanwhile, not as it last was.
+        for id in metrics.gateway.shards().into_keys() {
+            if !runners.keys().any(|r| r.0 == id) {
+                metrics.gateway.seen(
+                    id,
+                    ShardHealth {
+                        connected: false,
+                        latency: None,
+                    },
+                );
+            }
+        }
     }
 }
 

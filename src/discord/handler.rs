@@ -80,9 +80,12 @@ impl EventHandler for Handler {
         if self.registers && shard == 0 && !self.registered.swap(true, Ordering::SeqCst) {
             let faq = self.faq.load_full();
             let deadline = Instant::now() + REGISTER_DEADLINE;
-            let registered = retry::retried("command registration", deadline, || {
-                register::set_commands(&ctx.http, &faq, self.guild)
-            })
+            let registered = retry::retried(
+                "command registration",
+                retry::Repeat::Safe,
+                deadline,
+                || register::set_commands(&ctx.http, &faq, self.guild),
+            )
             .await;
             match registered {
                 Ok(count) => match self.guild {
@@ -274,9 +277,12 @@ impl Handler {
         // of its arrival; retries stop before that.
         let deadline = started + INTERACTION_DEADLINE;
         let response = handled.response;
-        let sent = retry::retried("interaction response", deadline, || {
-            send(ctx, interaction, response.clone())
-        })
+        let sent = retry::retried(
+            "interaction response",
+            retry::Repeat::Once,
+            deadline,
+            || send(ctx, interaction, response.clone()),
+        )
         .await;
         (sent, done)
     }
@@ -338,7 +344,12 @@ impl Handler {
             return;
         }
 
-        let topic = found.as_ref().and_then(|f| f.topic.clone());
+        // The topic an answer shows; a "CSPO or PSPO?" question shows none
+        // yet, so it neither claims the topic in the channel nor counts.
+        let topic = turn
+            .as_ref()
+            .filter(|t| t.said == Said::Answer)
+            .and_then(|t| t.found.topic.clone());
         let now = Instant::now();
         let plan = {
             let mut calm = self.calm();
@@ -391,7 +402,9 @@ impl Handler {
         span.record("outcome", outcome);
         match (&plan, &topic) {
             (Plan::Answer, Some(t)) => self.metrics.answer(t),
-            (Plan::Answer, None) if found.is_some() => self.metrics.unanswered(),
+            (Plan::Answer, None) if turn.as_ref().is_some_and(|t| t.said == Said::Unknown) => {
+                self.metrics.unanswered()
+            }
             _ => {}
         }
         if let (Plan::Answer, Some(t)) = (&plan, &turn) {
@@ -441,7 +454,7 @@ impl Handler {
         let reference = MessageReference::from(msg).fail_if_not_exists(false);
         let builder = render::channel_message(&reply).reference_message(reference);
         let deadline = Instant::now() + REPLY_DEADLINE;
-        retry::retried("reply", deadline, || {
+        retry::retried("reply", retry::Repeat::Once, deadline, || {
             msg.channel_id.send_message(&ctx.http, builder.clone())
         })
         .await

@@ -1,6 +1,7 @@
 //! Discord's REST errors, retried the way Discord documents: a 429 means
 //! wait and send again, a 5xx or a dropped connection is worth a few more
-//! tries with backoff, anything else (a 4xx) will fail the same way again.
+//! tries with backoff (for calls that are safe to repeat), anything else
+//! (a 4xx) will fail the same way again.
 //!
 //! serenity reads a failed response's body into its own error type, which
 //! keeps the status but not `retry_after` (Discord's 429 body has no
@@ -37,16 +38,31 @@ pub fn describe(e: &serenity::Error) -> String {
     }
 }
 
+/// Whether sending a call twice is harmless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Doing it twice is the same as once (registering the commands).
+    Safe,
+    /// Doing it twice shows twice (posting a message) or is refused
+    /// (answering an interaction): tried again only when Discord surely
+    /// did not act on it, a 429 or a connection that never opened, not
+    /// after a 5xx or a timeout, which may come after it did.
+    Once,
+}
+
 /// How long to wait before trying `e`'s call again, if it is worth it.
-fn wait_before_retry(e: &serenity::Error, attempt: u32) -> Option<Duration> {
+fn wait_before_retry(e: &serenity::Error, attempt: u32, repeat: Repeat) -> Option<Duration> {
     let backoff = FIRST_BACKOFF * 2u32.saturating_pow(attempt);
     match e {
         serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => match r.status_code.as_u16() {
             429 => Some(RATE_LIMITED_WAIT),
-            500..=599 => Some(backoff),
+            500..=599 if repeat == Repeat::Safe => Some(backoff),
             _ => None,
         },
-        serenity::Error::Http(HttpError::Request(r)) if r.is_connect() || r.is_timeout() => {
+        serenity::Error::Http(HttpError::Request(r)) if r.is_connect() => Some(backoff),
+        serenity::Error::Http(HttpError::Request(r))
+            if r.is_timeout() && repeat == Repeat::Safe =>
+        {
             Some(backoff)
         }
         _ => None,
@@ -56,7 +72,12 @@ fn wait_before_retry(e: &serenity::Error, attempt: u32) -> Option<Duration> {
 /// Runs `call` until it succeeds, fails for good, or the next try could
 /// not start before `deadline` (an interaction's three seconds, say).
 /// Each retry is logged with what went wrong.
-pub async fn retried<T, F, Fut>(what: &str, deadline: Instant, mut call: F) -> serenity::Result<T>
+pub async fn retried<T, F, Fut>(
+    what: &str,
+    repeat: Repeat,
+    deadline: Instant,
+    mut call: F,
+) -> serenity::Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = serenity::Result<T>>,
@@ -68,7 +89,7 @@ where
             Err(e) => e,
         };
         attempt += 1;
-        let Some(wait) = wait_before_retry(&error, attempt - 1) else {
+        let Some(wait) = wait_before_retry(&error, attempt - 1, repeat) else {
             return Err(error);
         };
         if attempt >= MAX_ATTEMPTS || Instant::now() + wait >= deadline {
@@ -109,7 +130,7 @@ mod tests {
     async fn a_5xx_is_tried_again_and_a_4xx_is_not() {
         let calls = AtomicU32::new(0);
         let deadline = Instant::now() + Duration::from_secs(10);
-        let result = retried("test", deadline, || async {
+        let result = retried("test", Repeat::Safe, deadline, || async {
             match calls.fetch_add(1, Ordering::SeqCst) {
                 0 => Err(failure(500).await),
                 1 => Err(failure(429).await),
@@ -121,7 +142,7 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 3);
 
         let calls = AtomicU32::new(0);
-        let result: serenity::Result<()> = retried("test", deadline, || async {
+        let result: serenity::Result<()> = retried("test", Repeat::Safe, deadline, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(failure(403).await)
         })
@@ -135,10 +156,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_post_is_not_repeated_after_a_5xx_that_may_have_posted_it() {
+        let calls = AtomicU32::new(0);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let result: serenity::Result<()> = retried("test", Repeat::Once, deadline, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(failure(502).await)
+        })
+        .await;
+        assert!(result.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let calls = AtomicU32::new(0);
+        let result = retried("test", Repeat::Once, deadline, || async {
+            match calls.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(failure(429).await),
+                _ => Ok(()),
+            }
+        })
+        .await;
+        assert!(
+            result.is_ok(),
+            "a 429 was not acted on, so it is sent again"
+        );
+    }
+
+    #[tokio::test]
     async fn retries_stop_at_the_deadline_and_at_the_attempt_limit() {
         let calls = AtomicU32::new(0);
         let soon = Instant::now() + Duration::from_millis(100);
-        let result: serenity::Result<()> = retried("test", soon, || async {
+        let result: serenity::Result<()> = retried("test", Repeat::Safe, soon, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(failure(429).await)
         })
@@ -152,7 +198,7 @@ mod tests {
 
         let calls = AtomicU32::new(0);
         let later = Instant::now() + Duration::from_secs(60);
-        let result: serenity::Result<()> = retried("test", later, || async {
+        let result: serenity::Result<()> = retried("test", Repeat::Safe, later, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(failure(503).await)
         })

@@ -39,7 +39,7 @@ use super::monitor;
 use super::verify::{self, Verifier};
 use crate::discord::interactions;
 use crate::ops::reload::SharedFaq;
-use crate::ops::replay::ServedInteractions;
+use crate::ops::replay::{Begin, ServedInteractions};
 use crate::ops::{Operations, Transport};
 
 /// The largest body accepted. Real interactions are a few kilobytes; the
@@ -262,10 +262,21 @@ fn handle(
     // The same interaction again (a replay inside the signature's window):
     // the same response, and no second log line, vote or rate-limit token.
     let id = interaction.id().get();
-    if let Some(json) = state.served.already(id, Instant::now()) {
-        span.record("reason", "repeat");
-        tracing::debug!("interaction {id} already served; same response again");
-        return json_response(json);
+    match state.served.begin(id, Instant::now()) {
+        Begin::First => {}
+        Begin::Again(json) => {
+            span.record("reason", "repeat");
+            tracing::debug!("interaction {id} already served; same response again");
+            return json_response(json);
+        }
+        Begin::Seen => {
+            span.record("reason", "repeat");
+            tracing::debug!("interaction {id} already taken; refused");
+            return refuse(
+                StatusCode::CONFLICT,
+                "this interaction was already answered",
+            );
+        }
     }
 
     // One version of the knowledge for the whole request, whatever a
@@ -285,7 +296,7 @@ fn handle(
     let response = handled.response;
     match serde_json::to_vec(&response) {
         Ok(json) => {
-            state.served.served(id, &json, Instant::now());
+            state.served.served(id, &json);
             json_response(json)
         }
         Err(e) => {

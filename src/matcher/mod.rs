@@ -585,7 +585,7 @@ const MAX_SCANNED_CHARS: usize = 16 * MAX_QUESTION_CHARS;
 /// plain letters, and invisible format characters (zero-width spaces and
 /// joiners, direction marks, soft hyphens, byte-order marks) are dropped
 /// before they can count towards the cap.
-fn bounded(text: &str) -> String {
+pub fn bounded(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     text.chars()
         .take(MAX_SCANNED_CHARS)

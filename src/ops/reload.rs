@@ -12,7 +12,7 @@
 //! SIGHUP.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -188,8 +188,19 @@ type FileIdentity = (PathBuf, u64, u64, u64, i128);
 /// device, inode, size and modification time. `None` when it cannot be
 /// looked at (gone for a moment, or a disk that does not answer).
 async fn look(dir: &Path) -> Option<Vec<FileIdentity>> {
+    // A look stuck on a disk that does not answer keeps its thread; no
+    // second one is started meanwhile, so a hung mount costs one thread,
+    // not one every few seconds.
+    static LOOKING: AtomicBool = AtomicBool::new(false);
+    if LOOKING.swap(true, Ordering::AcqRel) {
+        return None;
+    }
     let dir = dir.to_path_buf();
-    let looking = tokio::task::spawn_blocking(move || fingerprint(&dir));
+    let looking = tokio::task::spawn_blocking(move || {
+        let found = fingerprint(&dir);
+        LOOKING.store(false, Ordering::Release);
+        found
+    });
     match tokio::time::timeout(POLL_TIMEOUT, looking).await {
         Ok(Ok(found)) => found,
         _ => None,
