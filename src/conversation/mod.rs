@@ -505,3 +505,123 @@ fn small_talk_turn(faq: &Faq, kind: SmallTalk) -> Turn {
         reply: reply.within_limits(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn faq() -> Faq {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn topic_after(faq: &Faq, message: &str, earlier: Option<&str>) -> Option<String> {
+        respond(faq, message, earlier).found.topic
+    }
+
+    #[test]
+    fn a_message_that_only_swaps_the_certification_keeps_the_kind() {
+        let faq = faq();
+        let after = Some("pspo-validity");
+        for message in [
+            "and for cspo?",
+            "same for cspo",
+            "what about the other one?",
+            "cspo?",
+        ] {
+            assert_eq!(
+                topic_after(&faq, message, after).as_deref(),
+                Some("cspo-validity"),
+                "{message}"
+            );
+        }
+        let turn = respond(&faq, "and for cspo?", after);
+        assert_eq!(turn.said, Said::Answer);
+        assert!(
+            turn.found.is_confident(),
+            "a follow-up is answered outright"
+        );
+    }
+
+    #[test]
+    fn a_message_that_only_names_the_kind_keeps_the_certification() {
+        let faq = faq();
+        let after = Some("cspo-validity");
+        assert_eq!(
+            topic_after(&faq, "how do I get it?", after).as_deref(),
+            Some("cspo-requirements")
+        );
+        assert_eq!(
+            topic_after(&faq, "what comes next?", after).as_deref(),
+            Some("cspo-career-path")
+        );
+        // A certification named outright wins over the remembered one.
+        assert_eq!(
+            topic_after(&faq, "does pspo expire?", after).as_deref(),
+            Some("pspo-validity")
+        );
+    }
+
+    #[test]
+    fn with_nothing_to_go_on_a_kind_alone_is_asked_back() {
+        let faq = faq();
+        let turn = respond(&faq, "does it expire?", None);
+        assert_eq!(turn.said, Said::Clarify);
+        assert_eq!(turn.reply.title.as_deref(), Some("CSPO or PSPO?"));
+        let ids: Vec<String> = turn
+            .reply
+            .buttons()
+            .filter_map(|b| match b {
+                crate::reply::Button::Action { custom_id, .. } => Some(custom_id.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids, ["topic:cspo-validity", "topic:pspo-validity"]);
+    }
+
+    #[test]
+    fn several_questions_are_answered_together_and_small_talk_in_kind() {
+        let faq = faq();
+        let turn = respond(&faq, "What is CSPO? And what is PSPO?", None);
+        assert_eq!(turn.found.topic.as_deref(), Some("what-is-cspo"));
+        assert_eq!(turn.also, ["what-is-pspo"]);
+        assert_eq!(turn.reply.fields.len(), 2, "each answer under its title");
+        let turn = respond(&faq, "thanks!", Some("pspo-validity"));
+        assert_eq!(turn.said, Said::SmallTalk);
+        assert_eq!(
+            turn.topic(),
+            None,
+            "small talk leaves the conversation as it was"
+        );
+        assert!(!turn.said.is_question());
+    }
+
+    #[test]
+    fn converse_remembers_per_conversation_and_a_reply_needs_no_memory() {
+        let faq = faq();
+        let memory = Mutex::new(Conversations::new(10, std::time::Duration::from_secs(60)));
+        let alice = Key {
+            place: 1,
+            person: 1,
+        };
+        let bob = Key {
+            place: 1,
+            person: 2,
+        };
+        let now = Instant::now();
+        converse(&faq, &memory, alice, "does pspo expire?", None, now);
+        let turn = converse(&faq, &memory, alice, "and for cspo?", None, now);
+        assert_eq!(turn.found.topic.as_deref(), Some("cspo-validity"));
+        let turn = converse(&faq, &memory, bob, "and for cspo?", None, now);
+        assert_ne!(turn.found.topic.as_deref(), Some("cspo-validity"));
+        let turn = converse(
+            &faq,
+            &memory,
+            bob,
+            "and for cspo?",
+            Some("pspo-validity"),
+            now,
+        );
+        assert_eq!(turn.found.topic.as_deref(), Some("cspo-validity"));
+    }
+}
