@@ -38,7 +38,7 @@ const MAX_SENTENCES: usize = 12;
 /// Below this, the bot says it does not know. Out-of-scope categories do
 /// most of the declining, so this only catches questions that say too
 /// little to match anything; 0.25 was the best of a sweep from 0.1 to 0.4
-/// over held-out question sets.
+/// over blind question sets.
 pub const ANSWER_THRESHOLD: f32 = 0.25;
 /// Below this, an answer comes with "Did you mean" suggestions.
 pub const CONFIDENT_THRESHOLD: f32 = 0.5;
@@ -73,7 +73,7 @@ const BARE_NAME_LEAD: f32 = 0.5;
 /// How much an out-of-scope category's score counts against a topic's.
 /// Categories are broad and their words are shared with topics, so a tie
 /// goes to the answer; 0.8 was the best of a sweep from 0.6 to 1.0 over
-/// held-out question sets (lower answers near misses, higher declines
+/// blind question sets (lower answers near misses, higher declines
 /// casual wording of answerable questions).
 const CATEGORY_WEIGHT: f32 = 0.8;
 /// An out-of-scope category that wins with at least this score names the
