@@ -226,6 +226,8 @@ impl JsonlLog {
     /// error is a record that is not JSON.
     pub fn append<T: Serialize>(&self, record: &T) -> Result<(), JsonlError> {
         if self.is_off() {
+            // Lost all the same: counted, so the metric tells the truth.
+            self.shared.lost(1, &"the log is off");
             return Ok(());
         }
         let mut line = serde_json::to_vec(record)?;
@@ -343,7 +345,9 @@ impl WriterParts {
             writer.shared.turn_off(&e);
         }
         for line in queue.iter() {
-            if !writer.shared.off.load(Ordering::Relaxed) {
+            if writer.shared.off.load(Ordering::Relaxed) {
+                writer.shared.lost(1, &"the log is off");
+            } else {
                 writer.write(&line);
             }
             writer.shared.handled_one();
@@ -673,7 +677,10 @@ mod tests {
             .recv_timeout(Duration::from_secs(20))
             .unwrap_or_else(|e| panic!("the log hung on a FIFO: {e}"));
         assert!(closed && off);
-        assert_eq!(dropped, 0, "a log that is off drops nothing");
+        assert_eq!(
+            dropped, 5,
+            "every line a log that is off could not write is counted"
+        );
     }
 
     #[cfg(unix)]
