@@ -15,6 +15,7 @@ use serenity::all::{
 use tracing::field::Empty;
 use tracing::{debug, info, info_span, warn, Instrument, Span};
 
+use super::direct_rest::DirectRest;
 use super::interactions::{self, rounded};
 use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
 use super::{register, render, retry};
@@ -61,6 +62,9 @@ pub struct Handler {
     registers: bool,
     registered: AtomicBool,
     calm: Mutex<Calm>,
+    /// With a REST proxy, replies and interaction responses go out here,
+    /// so a 429's `retry_after` is honoured.
+    direct: Option<DirectRest>,
 }
 
 #[serenity::async_trait]
@@ -120,7 +124,12 @@ impl EventHandler for Handler {
                 // "Remove" on a reply is not limited: it only ever takes
                 // something away, and only the asker's click does.
                 Interaction::Component(c) => match messages::delete_owner(&c.data.custom_id) {
-                    Some(owner) => (self.delete_clicked(&ctx, c, owner).await, "answered"),
+                    Some(owner) => (
+                        self.delete_clicked(&ctx, c, owner)
+                            .await
+                            .map_err(|e| retry::describe(&e)),
+                        "answered",
+                    ),
                     None => self.handle(&ctx, &interaction, started).await,
                 },
                 _ => self.handle(&ctx, &interaction, started).await,
@@ -185,6 +194,16 @@ fn button_ids(message: &Message) -> impl Iterator<Item = &str> {
         })
 }
 
+/// The token an interaction's response is sent with.
+fn interaction_token(interaction: &Interaction) -> Option<&str> {
+    match interaction {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => Some(&c.token),
+        Interaction::Component(c) => Some(&c.token),
+        Interaction::Modal(m) => Some(&m.token),
+        _ => None,
+    }
+}
+
 /// Sends the response [`interactions::handle`] built.
 async fn send(
     ctx: &Context,
@@ -202,7 +221,7 @@ async fn send(
 }
 
 /// Records the latency and logs the one line that closes a span.
-fn finish(span: &Span, started: Instant, error: Option<serenity::Error>, done: &str) {
+fn finish(span: &Span, started: Instant, error: Option<String>, done: &str) {
     let latency = started.elapsed();
     span.record(
         "latency_ms",
@@ -211,10 +230,7 @@ fn finish(span: &Span, started: Instant, error: Option<serenity::Error>, done: &
     match error {
         None if latency > SLOW_ANSWER => warn!("{done}, slowly"),
         None => info!("{done}"),
-        Some(e) => warn!(
-            error = %retry::describe(&e),
-            "could not send the answer; it was lost ({done})"
-        ),
+        Some(e) => warn!(error = %e, "could not send the answer; it was lost ({done})"),
     }
 }
 
@@ -249,6 +265,11 @@ impl Handler {
                 cooldowns: Cooldowns::new(config.cooldown),
                 recent: RecentAnswers::new(messages::REPEAT_WINDOW),
             }),
+            direct: config.http_proxy.as_deref().and_then(|proxy| {
+                DirectRest::new(proxy, config.token.expose(), config.rest_timeout)
+                    .map_err(|e| warn!(error = %e, "cannot build the REST client for the proxy; serenity sends instead"))
+                    .ok()
+            }),
         }
     }
 
@@ -259,7 +280,7 @@ impl Handler {
         ctx: &Context,
         interaction: &Interaction,
         started: Instant,
-    ) -> (serenity::Result<()>, &'static str) {
+    ) -> (Result<(), String>, &'static str) {
         let handled = {
             let faq = self.faq.load();
             interactions::handle(&faq, &self.ops, Transport::Slash, interaction)
@@ -277,13 +298,20 @@ impl Handler {
         // of its arrival; retries stop before that.
         let deadline = started + INTERACTION_DEADLINE;
         let response = handled.response;
-        let sent = retry::retried(
-            "interaction response",
-            retry::Repeat::Once,
-            deadline,
-            || send(ctx, interaction, response.clone()),
-        )
-        .await;
+        let sent = match (&self.direct, interaction_token(interaction)) {
+            (Some(direct), Some(token)) => direct
+                .respond(interaction.id().get(), token, &response, deadline)
+                .await
+                .map_err(|e| e.to_string()),
+            _ => retry::retried(
+                "interaction response",
+                retry::Repeat::Once,
+                deadline,
+                || send(ctx, interaction, response.clone()),
+            )
+            .await
+            .map_err(|e| retry::describe(&e)),
+        };
         (sent, done)
     }
 
@@ -435,7 +463,7 @@ impl Handler {
         if let (true, Some(t)) = (fresh, &topic) {
             let mut calm = self.calm();
             match &sent {
-                Ok(m) => calm.recent.sent(msg.channel_id.get(), t, m.id.get()),
+                Ok(id) => calm.recent.sent(msg.channel_id.get(), t, *id),
                 Err(_) => calm.recent.forget(msg.channel_id.get(), t),
             }
         }
@@ -444,20 +472,23 @@ impl Handler {
 
     /// Replies to `msg` without pinging its author, with a button that lets
     /// the author remove the reply.
-    async fn reply_to(
-        &self,
-        ctx: &Context,
-        msg: &Message,
-        reply: Reply,
-    ) -> serenity::Result<Message> {
+    async fn reply_to(&self, ctx: &Context, msg: &Message, reply: Reply) -> Result<u64, String> {
         let reply = messages::with_delete_button(reply, msg.author.id.get());
         let reference = MessageReference::from(msg).fail_if_not_exists(false);
         let builder = render::channel_message(&reply).reference_message(reference);
         let deadline = Instant::now() + REPLY_DEADLINE;
+        if let Some(direct) = &self.direct {
+            return direct
+                .send_message(msg.channel_id.get(), &builder, deadline)
+                .await
+                .map_err(|e| e.to_string());
+        }
         retry::retried("reply", retry::Repeat::Once, deadline, || {
             msg.channel_id.send_message(&ctx.http, builder.clone())
         })
         .await
+        .map(|m| m.id.get())
+        .map_err(|e| retry::describe(&e))
     }
 
     /// A click on "Remove": the asker's removes the reply, anyone else's

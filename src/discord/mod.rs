@@ -6,6 +6,7 @@
 //! [`handler`] answers its events, and [`messages`] decides which plain
 //! messages it answers.
 
+pub mod direct_rest;
 pub mod gateway;
 pub mod handler;
 pub mod interactions;

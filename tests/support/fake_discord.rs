@@ -56,6 +56,10 @@ pub struct Call {
     pub created: Option<u64>,
 }
 
+/// A failure to answer instead: method, a part of the path, status, how
+/// many times more, and a 429's `retry_after` in seconds.
+type Fault = (String, String, u16, usize, f64);
+
 #[derive(Default)]
 struct Shared {
     rest: String,
@@ -75,7 +79,7 @@ struct Shared {
     ids: AtomicU64,
     /// Failures to answer instead of the real thing: (method, a part of
     /// the path, status, how many times more).
-    faults: Mutex<Vec<(String, String, u16, usize)>>,
+    faults: Mutex<Vec<Fault>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -145,7 +149,26 @@ impl FakeDiscord {
     /// `path_part` with `status` (429 with Discord's documented body and
     /// headers; a 5xx with its error body) instead.
     pub fn fail_next(&self, method: &str, path_part: &str, status: u16, times: usize) {
-        lock(&self.shared.faults).push((method.into(), path_part.into(), status, times));
+        self.rate_limit_next(method, path_part, status, times, 0.25);
+    }
+
+    /// Like [`FakeDiscord::fail_next`], a 429 saying to wait `retry_after`
+    /// seconds.
+    pub fn rate_limit_next(
+        &self,
+        method: &str,
+        path_part: &str,
+        status: u16,
+        times: usize,
+        retry_after: f64,
+    ) {
+        lock(&self.shared.faults).push((
+            method.into(),
+            path_part.into(),
+            status,
+            times,
+            retry_after,
+        ));
     }
 
     pub fn rest_url(&self) -> &str {
@@ -479,8 +502,8 @@ async fn rest_api(
         body: body_json.clone(),
         created,
     });
-    if let Some(status) = take_fault(&shared, method.as_str(), &path) {
-        return fault(status);
+    if let Some((status, retry_after)) = take_fault(&shared, method.as_str(), &path) {
+        return fault(status, retry_after);
     }
     let Some(route) = path.strip_prefix("/api/v10/") else {
         return error(StatusCode::NOT_FOUND, "404: Not Found");
@@ -536,22 +559,21 @@ async fn rest_api(
     }
 }
 
-fn take_fault(shared: &Shared, method: &str, path: &str) -> Option<u16> {
+fn take_fault(shared: &Shared, method: &str, path: &str) -> Option<(u16, f64)> {
     let mut faults = lock(&shared.faults);
     let hit = faults
         .iter_mut()
-        .find(|(m, part, _, left)| m == method && path.contains(part.as_str()) && *left > 0)?;
+        .find(|(m, part, _, left, _)| m == method && path.contains(part.as_str()) && *left > 0)?;
     hit.3 -= 1;
-    Some(hit.2)
+    Some((hit.2, hit.4))
 }
 
 /// A failure as Discord sends it. A 429's body has no `code`
 /// (https://discord.com/developers/docs/topics/rate-limits).
-fn fault(status: u16) -> Response {
+fn fault(status: u16, retry_after: f64) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status == 429 {
-        let body =
-            json!({"message": "You are being rate limited.", "retry_after": 0.25, "global": false});
+        let body = json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": false});
         return (
             code,
             [
