@@ -20,8 +20,8 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RestError {
-    #[error("rate limited by Discord (429); retry after {0:?}, past the deadline")]
-    RateLimited(Duration),
+    #[error("gave up after {attempts} tries (429, 5xx or no connection): the next, after {next_wait:?}, would be past the deadline or the last")]
+    GaveUp { attempts: u32, next_wait: Duration },
     #[error("Discord answered {status}: {message}")]
     Status { status: u16, message: String },
     #[error("the request failed: {0}")]
@@ -61,7 +61,8 @@ impl DirectRest {
         deadline: Instant,
     ) -> Result<u64, RestError> {
         let path = format!("/api/v10/channels/{channel}/messages");
-        let created = self.post(&path, body, true, deadline).await?;
+        // Posting twice shows twice: a 5xx may come after the post was made.
+        let created = self.post(&path, body, true, false, deadline).await?;
         created
             .as_ref()
             .and_then(|m| m["id"].as_str())
@@ -78,17 +79,22 @@ impl DirectRest {
         deadline: Instant,
     ) -> Result<(), RestError> {
         let path = format!("/api/v10/interactions/{id}/{token}/callback");
-        self.post(&path, body, false, deadline).await.map(|_| ())
+        // Answering twice is refused by Discord, never shown twice, so a
+        // 5xx is worth another try.
+        self.post(&path, body, false, true, deadline)
+            .await
+            .map(|_| ())
     }
 
     /// Posts `body`, waiting out 429s and retrying connections that did
-    /// not open, within `deadline`. A 5xx or a timeout is not retried: the
-    /// post may have been acted on already, and would then show twice.
+    /// not open, within `deadline`; a 5xx too when `after_5xx` says doing
+    /// it twice is harmless.
     async fn post<B: Serialize>(
         &self,
         path: &str,
         body: &B,
         authorized: bool,
+        after_5xx: bool,
         deadline: Instant,
     ) -> Result<Option<Value>, RestError> {
         let url = format!("{}{path}", self.base);
@@ -113,25 +119,31 @@ impl DirectRest {
                     }
                     let header = retry_after_header(&response);
                     let text = response.text().await.unwrap_or_default();
-                    if status != 429 {
-                        return Err(RestError::Status {
-                            status,
-                            message: discord_message(&text),
-                        });
+                    match status {
+                        429 => retry_after(&text).or(header).unwrap_or(DEFAULT_RETRY_AFTER),
+                        500..=599 if after_5xx => FIRST_BACKOFF * 2u32.saturating_pow(attempt - 1),
+                        _ => {
+                            return Err(RestError::Status {
+                                status,
+                                message: discord_message(&text),
+                            })
+                        }
                     }
-                    retry_after(&text).or(header).unwrap_or(DEFAULT_RETRY_AFTER)
                 }
                 Err(e) if e.is_connect() => FIRST_BACKOFF * 2u32.saturating_pow(attempt - 1),
                 Err(e) => return Err(e.into()),
             };
             if attempt >= MAX_ATTEMPTS || Instant::now() + wait >= deadline {
-                return Err(RestError::RateLimited(wait));
+                return Err(RestError::GaveUp {
+                    attempts: attempt,
+                    next_wait: wait,
+                });
             }
             warn!(
                 path,
                 attempt,
                 retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                "Discord asked to wait (429) or could not be reached; trying again"
+                "Discord asked to wait (429), failed (5xx) or could not be reached; trying again"
             );
             tokio::time::sleep(wait).await;
         }
