@@ -19,7 +19,7 @@ fn resident_kb() -> Option<u64> {
 fn main() {
     const CONVERSATIONS: u64 = 100_000;
     let before = resident_kb().unwrap_or(0);
-    let mut memory = Conversations::new(CONVERSATIONS as usize, Duration::from_secs(600));
+    let memory = Conversations::new(CONVERSATIONS as usize, Duration::from_secs(600));
     let now = Instant::now();
     // Real topic ids, so each entry holds what a real one does.
     let topics = [

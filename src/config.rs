@@ -771,12 +771,12 @@ mod tests {
             person: 2,
         };
         let now = std::time::Instant::now();
-        let mut on = memory(&[("CONTEXT_MINUTES", "1"), ("CONTEXT_MAX", "5")])
+        let on = memory(&[("CONTEXT_MINUTES", "1"), ("CONTEXT_MAX", "5")])
             .unwrap_or_else(|e| panic!("{e}"));
         on.remember(key, "pspo-validity", now);
         assert!(on.recall(key, now + Duration::from_secs(59)).is_some());
         assert!(on.recall(key, now + Duration::from_secs(61)).is_none());
-        let mut off = memory(&[("CONTEXT_MINUTES", "0")]).unwrap_or_else(|e| panic!("{e}"));
+        let off = memory(&[("CONTEXT_MINUTES", "0")]).unwrap_or_else(|e| panic!("{e}"));
         off.remember(key, "pspo-validity", now);
         assert!(
             off.recall(key, now).is_none(),

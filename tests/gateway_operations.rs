@@ -34,6 +34,16 @@ fn is_ephemeral(data: &Value) -> bool {
     data["flags"].as_u64().is_some_and(|f| f & EPHEMERAL != 0)
 }
 
+/// Where the bot says it serves `/healthz` and `/metrics` (`METRICS_ADDR`).
+async fn monitor_addr(bot: &support::Bot) -> String {
+    let line = bot.wait_line(&["GET /metrics on "]).await;
+    line.rsplit("GET /metrics on ")
+        .next()
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 #[tokio::test]
 async fn unanswered_questions_from_commands_and_mentions_are_logged_but_chatter_is_not() {
     let s = Session::start(&[("ANSWER_CHANNELS", &CHANNEL_ID.to_string())]).await;
@@ -210,13 +220,7 @@ async fn a_reload_that_changes_the_commands_registers_them_again() {
 #[tokio::test]
 async fn metrics_addr_serves_health_and_counts_for_the_gateway_bot() {
     let s = Session::start(&[("METRICS_ADDR", "127.0.0.1:0")]).await;
-    let line = s.bot.wait_line(&["GET /metrics on "]).await;
-    let addr = line
-        .rsplit("GET /metrics on ")
-        .next()
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_default()
-        .to_string();
+    let addr = monitor_addr(&s.bot).await;
 
     let (id, token, d) = s.fake.command("ask", ask("does pspo expire?"), ALICE);
     s.fake.dispatch("INTERACTION_CREATE", d);
@@ -294,13 +298,7 @@ async fn healthz_is_503_while_no_shard_is_connected() {
             ("RUST_LOG", "info"),
         ],
     );
-    let line = bot.wait_line(&["GET /metrics on "]).await;
-    let addr = line
-        .rsplit("GET /metrics on ")
-        .next()
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_default()
-        .to_string();
+    let addr = monitor_addr(&bot).await;
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -8,6 +8,7 @@
 //! answers still carries its topic, see the transports).
 
 use std::num::NonZeroUsize;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use lru::LruCache;
@@ -27,10 +28,11 @@ struct Remembered {
     at: Instant,
 }
 
-/// The remembered conversations.
+/// The remembered conversations, shared by every task of a process: each
+/// call takes the lock for one look-up or one insertion.
 #[derive(Debug)]
 pub struct Conversations {
-    cache: LruCache<Key, Remembered>,
+    cache: Mutex<LruCache<Key, Remembered>>,
     ttl: Duration,
 }
 
@@ -48,28 +50,34 @@ impl Conversations {
     pub fn new(capacity: usize, ttl: Duration) -> Conversations {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         Conversations {
-            cache: LruCache::new(capacity),
+            cache: Mutex::new(LruCache::new(capacity)),
             ttl,
         }
     }
 
+    /// The table, even if a thread panicked holding it: each call changes
+    /// one entry, so it is always whole.
+    fn cache(&self) -> MutexGuard<'_, LruCache<Key, Remembered>> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The topic last answered in this conversation, unless it was longer
     /// ago than the time to live.
-    pub fn recall(&mut self, key: Key, now: Instant) -> Option<String> {
-        let fresh = match self.cache.get(&key) {
-            Some(r) => now.saturating_duration_since(r.at) < self.ttl,
-            None => return None,
-        };
+    pub fn recall(&self, key: Key, now: Instant) -> Option<String> {
+        let mut cache = self.cache();
+        let fresh = cache
+            .get(&key)
+            .is_some_and(|r| now.saturating_duration_since(r.at) < self.ttl);
         if !fresh {
-            self.cache.pop(&key);
+            cache.pop(&key);
             return None;
         }
-        self.cache.get(&key).map(|r| r.topic.to_string())
+        cache.get(&key).map(|r| r.topic.to_string())
     }
 
     /// Remembers that `topic` was just answered in this conversation.
-    pub fn remember(&mut self, key: Key, topic: &str, now: Instant) {
-        self.cache.put(
+    pub fn remember(&self, key: Key, topic: &str, now: Instant) {
+        self.cache().put(
             key,
             Remembered {
                 topic: topic.into(),
@@ -81,11 +89,11 @@ impl Conversations {
     /// How many conversations are remembered (expired ones included until
     /// they are met or pushed out).
     pub fn len(&self) -> usize {
-        self.cache.len()
+        self.cache().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cache.is_empty()
+        self.len() == 0
     }
 }
 
@@ -115,7 +123,7 @@ mod tests {
     #[test]
     fn a_topic_is_remembered_per_person_and_place() {
         let now = Instant::now();
-        let mut m = Conversations::new(10, Duration::from_secs(60));
+        let m = Conversations::new(10, Duration::from_secs(60));
         m.remember(ALICE, "pspo-validity", now);
         assert_eq!(m.recall(ALICE, now).as_deref(), Some("pspo-validity"));
         assert_eq!(m.recall(BOB, now), None);
@@ -125,7 +133,7 @@ mod tests {
     #[test]
     fn a_conversation_is_forgotten_after_its_time() {
         let start = Instant::now();
-        let mut m = Conversations::new(10, Duration::from_secs(60));
+        let m = Conversations::new(10, Duration::from_secs(60));
         m.remember(ALICE, "pspo-validity", start);
         let later = start + Duration::from_secs(59);
         assert_eq!(m.recall(ALICE, later).as_deref(), Some("pspo-validity"));
@@ -137,7 +145,7 @@ mod tests {
     #[test]
     fn past_its_capacity_the_oldest_conversation_goes_first() {
         let now = Instant::now();
-        let mut m = Conversations::new(2, Duration::from_secs(60));
+        let m = Conversations::new(2, Duration::from_secs(60));
         m.remember(ALICE, "a", now);
         m.remember(BOB, "b", now);
         // Alice asked again, so Bob's is now the oldest.

@@ -17,7 +17,6 @@ pub mod memory;
 mod small_talk;
 mod split;
 
-use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::commands::{self, Args, TOPIC_PREFIX};
@@ -90,7 +89,7 @@ impl Turn {
 
 /// One person's successive messages, or independent questions.
 pub struct Session {
-    memory: Option<Mutex<Conversations>>,
+    memory: Option<Conversations>,
 }
 
 /// The console and `ask --conversation` are one person in one place.
@@ -108,7 +107,7 @@ impl Session {
     /// Questions as one person's successive messages in one place.
     pub fn conversation() -> Session {
         Session {
-            memory: Some(Mutex::new(Conversations::default())),
+            memory: Some(Conversations::default()),
         }
     }
 
@@ -131,7 +130,7 @@ impl Session {
     /// follow-up continues from it.
     pub fn opened(&self, topic: &str) {
         if let Some(memory) = &self.memory {
-            lock(memory).remember(ONE_CONVERSATION, topic, Instant::now());
+            memory.remember(ONE_CONVERSATION, topic, Instant::now());
         }
     }
 }
@@ -141,7 +140,7 @@ impl Session {
 /// needs no memory), answers, and remembers what was answered.
 pub fn converse(
     faq: &Faq,
-    memory: &Mutex<Conversations>,
+    memory: &Conversations,
     key: Key,
     message: &str,
     replied_to: Option<&str>,
@@ -149,21 +148,13 @@ pub fn converse(
 ) -> Turn {
     let recalled = match replied_to {
         Some(topic) => Some(topic.to_string()),
-        None => lock(memory).recall(key, now),
+        None => memory.recall(key, now),
     };
     let turn = respond(faq, message, recalled.as_deref());
     if let Some(topic) = turn.topic() {
-        lock(memory).remember(key, topic, now);
+        memory.remember(key, topic, now);
     }
     turn
-}
-
-/// The memory, even if a thread panicked while holding it: what it holds
-/// is always whole (each call changes one entry).
-fn lock(memory: &Mutex<Conversations>) -> std::sync::MutexGuard<'_, Conversations> {
-    memory
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Answers `message`, asked right after an answer on `earlier` (a topic
@@ -185,9 +176,12 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
     // Several questions: each part read with the certifications the whole
     // message names (so "Does PSPO expire, and how much does it cost?"
     // asks the price of PSPO).
+    // The whole message's match, once: the several-questions check needs
+    // its certifications, and the single answer below is it.
+    let mut found = None;
     let parts = split::questions(message);
     if parts.len() >= 2 {
-        let whole = faq.matcher.find_in(message, &earlier_certs);
+        let whole = found.insert(faq.matcher.find_in(message, &earlier_certs));
         let context = if whole.named.is_empty() {
             earlier_certs.clone()
         } else {
@@ -206,13 +200,12 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
     // for cspo?", "same for pspo?", "what about the other one?". Only what
     // follows the opening is read, so a follow-up costs one short match.
     let rest = without_follow_up_opening(message);
-    let mut found = None;
     if let Some(earlier) = earlier {
         let swap = if rest.len() < message.len() {
             faq.matcher.find_in(rest, &[])
         } else {
             found
-                .insert(faq.matcher.find_in(message, &earlier_certs))
+                .get_or_insert_with(|| faq.matcher.find_in(message, &earlier_certs))
                 .clone()
         };
         if swap.says_little {
@@ -238,8 +231,8 @@ pub fn respond(faq: &Faq, message: &str, earlier: Option<&str>) -> Turn {
             // "does it expire?" with nothing to say which: ask back.
             let unsure_which = found.named.is_empty() && earlier_certs.is_empty();
             match (unsure_which, twins(k, topic)) {
-                (true, Some(pair)) => clarify(faq, found.clone(), topic, &pair),
-                _ => answered(faq, found.clone(), topic),
+                (true, Some(pair)) => clarify(faq, found, topic, &pair),
+                _ => answered(faq, found, topic),
             }
         }
         None => Turn {
@@ -599,7 +592,7 @@ mod tests {
     #[test]
     fn converse_remembers_per_conversation_and_a_reply_needs_no_memory() {
         let faq = faq();
-        let memory = Mutex::new(Conversations::new(10, std::time::Duration::from_secs(60)));
+        let memory = Conversations::new(10, std::time::Duration::from_secs(60));
         let alice = Key {
             place: 1,
             person: 1,

@@ -342,13 +342,7 @@ impl Handler {
             .and_then(|m| messages::answered_topic(button_ids(m)));
         let now = Instant::now();
         let turn = (!question.is_empty()).then(|| {
-            let earlier = replied_to.or_else(|| {
-                self.ops
-                    .conversations
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .recall(key, now)
-            });
+            let earlier = replied_to.or_else(|| self.ops.conversations.recall(key, now));
             conversation::respond(faq, question, earlier.as_deref())
         });
         let found = turn.as_ref().map(|t| t.found.clone());
@@ -437,11 +431,7 @@ impl Handler {
         }
         if let (Plan::Answer, Some(t)) = (&plan, &turn) {
             if let Some(topic) = t.topic() {
-                self.ops
-                    .conversations
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remember(key, topic, now);
+                self.ops.conversations.remember(key, topic, now);
             }
         }
         if let Some(found) = turn

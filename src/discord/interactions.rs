@@ -3,7 +3,6 @@
 //! gets the same reply, to the byte, is logged the same way and counts
 //! against the same rate limit, whichever way it arrived.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serenity::all::{
@@ -14,7 +13,7 @@ use serenity::all::{
 
 use super::render;
 use crate::commands::{self, Args, Outcome};
-use crate::conversation::{Conversations, Key};
+use crate::conversation::Key;
 use crate::ops::feedback::{self, Vote};
 use crate::ops::{unanswered, Operations, Place, Transport};
 use crate::reply::{Reply, COLOR_NOTICE};
@@ -86,10 +85,10 @@ pub fn handle(
                 person: command.user.id.get(),
             };
             let now = Instant::now();
-            let earlier = lock(&ops.conversations).recall(key, now);
+            let earlier = ops.conversations.recall(key, now);
             let outcome = run_command(faq, command, earlier.as_deref());
             if let Some(topic) = outcome.asked.as_ref().and_then(|a| a.topic_to_remember()) {
-                lock(&ops.conversations).remember(key, topic, now);
+                ops.conversations.remember(key, topic, now);
             }
             if let Some(asked) = outcome.asked.as_ref().filter(|a| a.said.is_question()) {
                 unanswered::record(
@@ -122,7 +121,7 @@ pub fn handle(
                         place: component.channel_id.get(),
                         person: component.user.id.get(),
                     };
-                    lock(&ops.conversations).remember(key, id, Instant::now());
+                    ops.conversations.remember(key, id, Instant::now());
                 }
             }
             message(&run_component(faq, component))
@@ -130,12 +129,6 @@ pub fn handle(
         _ => message(&notice("I can't handle that kind of interaction.")),
     };
     Handled { response, summary }
-}
-
-/// The conversation memory, even if a thread panicked while holding it:
-/// each call changes one entry, so what it holds is always whole.
-fn lock(memory: &Mutex<Conversations>) -> MutexGuard<'_, Conversations> {
-    memory.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The response alone, with no logs and no rate limit.

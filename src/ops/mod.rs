@@ -10,8 +10,6 @@ pub mod reload;
 pub mod replay;
 pub mod unanswered;
 
-use std::sync::Mutex;
-
 use serde::{Deserialize, Serialize};
 
 use crate::conversation::Conversations;
@@ -33,7 +31,7 @@ pub struct Operations {
     pub rate_limit: Option<RateLimit>,
     /// The last topic answered to each person in each place, for
     /// follow-ups (`CONTEXT_MINUTES`, `CONTEXT_MAX`).
-    pub conversations: Mutex<Conversations>,
+    pub conversations: Conversations,
 }
 
 impl Operations {
@@ -44,7 +42,7 @@ impl Operations {
             unanswered: config::unanswered_log().map(|p| JsonlLog::new(p, max_bytes)),
             feedback: config::feedback_log().map(|p| JsonlLog::new(p, max_bytes)),
             rate_limit: config::rate_limit()?.map(|(burst, refill)| RateLimit::new(burst, refill)),
-            conversations: Mutex::new(config::conversations()?),
+            conversations: config::conversations()?,
         })
     }
 }
