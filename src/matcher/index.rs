@@ -166,15 +166,8 @@ impl TopicIndex {
 
     /// The share of a question's meaning that each class explains, from
     /// the classes' concept weights, fitted to what the question names and
-    /// asks.
-    pub fn shares(&self, reading: &Reading, certs: u64, wants: Option<Asks>) -> Vec<f32> {
-        let mut out = vec![0.0f32; self.classes];
-        self.shares_into(reading, certs, wants, &mut out);
-        out
-    }
-
-    /// [`TopicIndex::shares`] into a buffer of one slot per class, so that
-    /// training allocates nothing per example.
+    /// asks, into `out` (one slot per class), so that training allocates
+    /// nothing per example.
     fn shares_into(&self, reading: &Reading, certs: u64, wants: Option<Asks>, out: &mut [f32]) {
         out.fill(0.0);
         let norm: f32 = reading.concepts.iter().map(|&(c, w)| self.idf(c) * w).sum();
@@ -241,11 +234,6 @@ impl TopicIndex {
 
     pub fn is_empty(&self) -> bool {
         self.classes == 0
-    }
-
-    /// How many of the classes are topics (they come first).
-    pub fn topic_count(&self) -> usize {
-        self.topics
     }
 
     pub fn is_topic(&self, class: usize) -> bool {
