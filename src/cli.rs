@@ -334,10 +334,17 @@ fn register(
     };
     let runtime = runtime()?;
     let count = runtime.block_on(gateway::register_only(&config, &faq, guild))?;
-    let names: Vec<&str> = crate::commands::ALL.iter().map(|c| c.name()).collect();
+    let names: Vec<&str> = crate::commands::slash_commands()
+        .map(|c| c.name())
+        .collect();
+    let names = format!(
+        "/{} and “{}” on messages",
+        names.join(", /"),
+        crate::commands::ANSWER_MESSAGE
+    );
     match guild {
-        Some(g) => writeln!(out, "Registered {count} commands in guild {g}: /{}. They appear at once.", names.join(", /"))?,
-        None => writeln!(out, "Registered {count} commands globally: /{}. Discord may take a few minutes to show them everywhere.", names.join(", /"))?,
+        Some(g) => writeln!(out, "Registered {count} commands in guild {g}: {names}. They appear at once.")?,
+        None => writeln!(out, "Registered {count} commands globally: {names}. Discord may take a few minutes to show them everywhere.")?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -229,6 +229,9 @@ pub struct DiscordConfig {
     /// Channels where the bot reads every message and answers what it is
     /// sure of. Needs the privileged Message Content intent.
     pub answer_channels: Vec<NonZeroU64>,
+    /// Forum channels where each new post gets at most one answer, in its
+    /// thread, when the bot is sure (`FORUM_CHANNELS`).
+    pub forum_channels: Vec<NonZeroU64>,
     /// A REST proxy that every API call goes to instead of Discord, such
     /// as twilight's http-proxy, which shares rate limits among processes.
     pub http_proxy: Option<String>,
@@ -263,14 +266,16 @@ impl DiscordConfig {
             hint: "set it to your bot's token from the Discord developer portal (Bot, Reset Token); see .env.example",
         })?;
         let id = |name: &'static str| lookup(name).map(|v| snowflake(name, &v)).transpose();
-        let answer_channels = match lookup("ANSWER_CHANNELS") {
-            None => Vec::new(),
+        let ids = |name: &'static str| match lookup(name) {
+            None => Ok(Vec::new()),
             Some(list) => list
                 .split(|c: char| c == ',' || c.is_whitespace())
                 .filter(|s| !s.is_empty())
-                .map(|s| snowflake("ANSWER_CHANNELS", s))
-                .collect::<Result<_, _>>()?,
+                .map(|s| snowflake(name, s))
+                .collect::<Result<Vec<_>, _>>(),
         };
+        let answer_channels = ids("ANSWER_CHANNELS")?;
+        let forum_channels = ids("FORUM_CHANNELS")?;
         let http_proxy = lookup("DISCORD_HTTP_PROXY")
             .map(|v| {
                 if (v.starts_with("http://") || v.starts_with("https://"))
@@ -303,6 +308,7 @@ impl DiscordConfig {
             application_id: id("DISCORD_APPLICATION_ID")?,
             guild_id: id("DISCORD_GUILD_ID")?,
             answer_channels,
+            forum_channels,
             http_proxy,
             shards: shards(lookup("SHARD_RANGE"), lookup("SHARD_TOTAL"))?,
             cooldown,
@@ -563,6 +569,7 @@ mod tests {
         let c = config(&[
             ("DISCORD_TOKEN", "t"),
             ("ANSWER_CHANNELS", "12, 34 56"),
+            ("FORUM_CHANNELS", "78"),
             ("DISCORD_HTTP_PROXY", "http://127.0.0.1:3000/"),
             ("DISCORD_GUILD_ID", "99"),
             ("MESSAGE_COOLDOWN_SECONDS", "0"),
@@ -572,6 +579,10 @@ mod tests {
             .map(|c| c.answer_channels.iter().map(|n| n.get()).collect())
             .unwrap_or_default();
         assert_eq!(channels, [12, 34, 56]);
+        let forums: Vec<u64> = c
+            .map(|c| c.forum_channels.iter().map(|n| n.get()).collect())
+            .unwrap_or_default();
+        assert_eq!(forums, [78]);
         assert_eq!(
             c.and_then(|c| c.http_proxy.as_deref()),
             Some("http://127.0.0.1:3000")
@@ -581,6 +592,7 @@ mod tests {
 
         for (name, bad) in [
             ("ANSWER_CHANNELS", "12,general"),
+            ("FORUM_CHANNELS", "help-forum"),
             ("DISCORD_GUILD_ID", "0"),
             ("DISCORD_APPLICATION_ID", "-5"),
             ("DISCORD_HTTP_PROXY", "127.0.0.1:3000"),

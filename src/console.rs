@@ -142,8 +142,7 @@ pub fn respond(
         Some(cmd) => render(&cmd.run(faq, &cmd.console_args(rest.trim()))),
         None => format!(
             "Unknown command /{name}. Commands: {}, /open <topic>, /quit.",
-            commands::ALL
-                .iter()
+            commands::slash_commands()
                 .map(|c| format!("/{}", c.name()))
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -30,6 +30,10 @@ pub struct Reply {
     pub select: Option<Select>,
     /// Seen only by the person who asked.
     pub ephemeral: bool,
+    /// The one person a public answer is for, chosen by the asker: the
+    /// answer opens by addressing them, and they are the only one it may
+    /// notify. Nobody else is ever pinged.
+    pub addressed_to: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -151,6 +155,12 @@ impl Reply {
 
     pub fn ephemeral(mut self) -> Reply {
         self.ephemeral = true;
+        self
+    }
+
+    /// The same reply, addressed to `person` (see [`Reply::addressed_to`]).
+    pub fn addressed_to(mut self, person: u64) -> Reply {
+        self.addressed_to = Some(person);
         self
     }
 

@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::fake_discord::{
-    bot_user, user_json, APP_ID, BOT_ID, BOT_NAME, CHANNEL_ID, DIRECT_MESSAGES, GUILD_ID,
+    bot_user, user_json, APP_ID, BOT_ID, BOT_NAME, CHANNEL_ID, DIRECT_MESSAGES, GUILDS, GUILD_ID,
     GUILD_MESSAGES, MESSAGE_CONTENT, TOKEN,
 };
+use support::reading::{assert_no_pings, components, custom_ids, embed, is_ephemeral};
 use support::{Bot, FakeDiscord, Session, TIMEOUT};
 
 /// Discord's interaction deadline.
 const DEADLINE: Duration = Duration::from_secs(3);
-const EPHEMERAL: u64 = 1 << 6;
 
 const ALICE: u64 = 1_300_000_000_000_000_001;
 const BOB: u64 = 1_300_000_000_000_000_002;
@@ -27,44 +27,6 @@ fn alice() -> Value {
 
 fn bob() -> Value {
     user_json(BOB, "bob", false)
-}
-
-fn embed(data: &Value) -> &Value {
-    &data["embeds"][0]
-}
-
-/// Every component of every action row.
-fn components(data: &Value) -> Vec<Value> {
-    data["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .collect()
-}
-
-fn custom_ids(data: &Value) -> Vec<String> {
-    components(data)
-        .iter()
-        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
-        .collect()
-}
-
-fn is_ephemeral(data: &Value) -> bool {
-    data["flags"].as_u64().is_some_and(|f| f & EPHEMERAL != 0)
-}
-
-/// `allowed_mentions` that let nothing ping.
-fn assert_no_pings(data: &Value) {
-    let m = &data["allowed_mentions"];
-    assert_eq!(
-        m["parse"],
-        json!([]),
-        "no @everyone, @here, role or user pings: {m}"
-    );
-    assert_eq!(m["users"], json!([]), "{m}");
-    assert_eq!(m["roles"], json!([]), "{m}");
-    assert_eq!(m["replied_user"], json!(false), "{m}");
 }
 
 fn topic_title(s: &Session, id: &str) -> String {
@@ -106,7 +68,7 @@ async fn connects_with_the_intended_intents_and_registers_the_commands_globally(
     let identify = s.fake.wait_identify(TIMEOUT).await;
     assert_eq!(
         identify["intents"],
-        json!(GUILD_MESSAGES | DIRECT_MESSAGES),
+        json!(GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES),
         "no privileged intent without ANSWER_CHANNELS"
     );
     assert_eq!(identify["shard"], json!([0, 1]));
@@ -132,7 +94,18 @@ async fn connects_with_the_intended_intents_and_registers_the_commands_globally(
         .flatten()
         .filter_map(|c| c["name"].as_str())
         .collect();
-    assert_eq!(names, ["ask", "compare", "contact", "topics", "help"]);
+    assert_eq!(
+        names,
+        [
+            "ask",
+            "topic",
+            "compare",
+            "contact",
+            "topics",
+            "help",
+            "Answer with CSPO/PSPO bot"
+        ]
+    );
     let ask = &put.body[0]["options"][0];
     assert_eq!(
         (
@@ -150,7 +123,7 @@ async fn connects_with_the_intended_intents_and_registers_the_commands_globally(
             &json!(true)
         )
     );
-    for option in put.body[1]["options"].as_array().into_iter().flatten() {
+    for option in put.body[2]["options"].as_array().into_iter().flatten() {
         let values: Vec<&str> = option["choices"]
             .as_array()
             .into_iter()
@@ -195,7 +168,7 @@ async fn answer_channels_add_message_content_and_answer_only_what_the_bot_is_sur
     let identify = s.fake.wait_identify(TIMEOUT).await;
     assert_eq!(
         identify["intents"],
-        json!(GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT)
+        json!(GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT)
     );
     s.fake
         .wait_call(
@@ -950,9 +923,9 @@ async fn register_overwrites_the_commands_without_connecting() {
             TIMEOUT,
         )
         .await;
-    assert_eq!(put.body.as_array().map(Vec::len), Some(5));
+    assert_eq!(put.body.as_array().map(Vec::len), Some(7));
     assert!(
-        bot.output().contains("Registered 5 commands in guild 777"),
+        bot.output().contains("Registered 7 commands in guild 777"),
         "{}",
         bot.output()
     );

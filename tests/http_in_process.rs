@@ -47,9 +47,10 @@ async fn serve_answers_and_stops_when_told() {
         .await
         .expect("an answer");
     assert_eq!(response.status(), 200);
+    let served = faq();
     assert!(state
         .metrics
-        .render(0)
+        .render(&cspo_pspo_bot::http::metrics::Served::of(&served))
         .contains(r#"interactions_total{type="ping",command="none"} 1"#));
 
     let _ = stop.send(());

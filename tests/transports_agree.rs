@@ -22,8 +22,33 @@ async fn gateway_and_http_endpoint_reply_identically() {
     let s = Session::start(&[]).await;
     let server = http_support::Server::start();
 
+    let (asked, target) = s.fake.message_object(
+        &support::fake_discord::user_json(ALICE + 20, "bob", false),
+        support::fake_discord::CHANNEL_ID,
+        "does the pspo ever expire?",
+    );
+    let mut topic_for = s.fake.command(
+        "topic",
+        json!([
+            {"name": "name", "type": 3, "value": "pspo-validity"},
+            {"name": "for", "type": 6, "value": (ALICE + 20).to_string()},
+        ]),
+        ALICE + 10,
+    );
+    topic_for.2["data"]["resolved"] = json!({"users": {(ALICE + 20).to_string(): support::fake_discord::user_json(ALICE + 20, "bob", false)}});
+    // Post from where the bot is installed to the clicker's account only:
+    // the gateway too answers it with the interaction's response.
+    let mut post = s
+        .fake
+        .button(&format!("post:{asked}:pspo-validity"), ALICE + 11, 1);
+    post.2["authorizing_integration_owners"] = json!({"1": (ALICE + 11).to_string()});
+
     // Each from someone else, so no case meets the per-user rate limit.
     let cases = [
+        s.fake
+            .message_command("Answer with CSPO/PSPO bot", &target, ALICE + 9),
+        topic_for,
+        post,
         s.fake.command(
             "ask",
             json!([{"name": "question", "type": 3, "value": "does pspo expire?"}]),

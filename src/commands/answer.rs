@@ -34,6 +34,24 @@ pub fn topic_reply(knowledge: &Knowledge, topic: &Topic) -> Reply {
     reply.within_limits()
 }
 
+/// Several topics' answers in one card, each under its title, after
+/// `description` (which may be empty).
+pub fn answers_card(knowledge: &Knowledge, topics: &[&Topic], description: &str) -> Reply {
+    let title = match topics {
+        [one] => one.title.as_str(),
+        _ => "Your questions",
+    };
+    let mut reply = Reply::card(title, description);
+    for t in topics {
+        reply = reply.field(&t.title, &t.answer, false);
+    }
+    reply.url = Some(knowledge.article.url.clone());
+    reply.footer = Some(source_line(knowledge));
+    reply
+        .link_button("Read the full article", &knowledge.article.url)
+        .within_limits()
+}
+
 fn related_row(mut reply: Reply, knowledge: &Knowledge, related: &[String]) -> Reply {
     for id in related {
         if let Some(related) = knowledge.topic(id) {

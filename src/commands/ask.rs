@@ -1,6 +1,8 @@
 //! `/ask question:` — answers a question in plain words.
 
-use super::{choices, Args, Asked, Choice, CommandSpec, OptionSpec, Outcome, SlashCommand};
+use super::{
+    choices, Args, Asked, Choice, CommandSpec, OptionKind, OptionSpec, Outcome, SlashCommand,
+};
 use crate::conversation;
 use crate::limits;
 use crate::reply::Reply;
@@ -22,6 +24,7 @@ impl SlashCommand for Ask {
             description: "Ask anything about CSPO or PSPO, in your own words",
             options: vec![OptionSpec {
                 name: "question",
+                kind: OptionKind::Text,
                 description: "For example: does PSPO expire?",
                 required: true,
                 max_length: Some(MAX_QUESTION),

@@ -1,7 +1,7 @@
 //! `/compare first: second:` — the two certifications side by side, one
 //! row per dimension of the knowledge's comparison table.
 
-use super::{choices, Args, CommandSpec, OptionSpec, SlashCommand};
+use super::{choices, Args, CommandSpec, OptionKind, OptionSpec, SlashCommand};
 use crate::reply::{ButtonStyle, Reply, COLOR_NOTICE};
 use crate::Faq;
 
@@ -11,6 +11,7 @@ impl Compare {
     fn option(faq: &Faq, name: &'static str, description: &'static str) -> OptionSpec {
         OptionSpec {
             name,
+            kind: OptionKind::Text,
             description,
             required: false,
             max_length: None,

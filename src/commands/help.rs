@@ -28,11 +28,16 @@ impl SlashCommand for Help {
              **Ask in your own words**: typos and abbreviations are fine. Mention me, \
              send me a direct message, or use a slash command:\n\
              • `/ask question:` — for example `/ask does PSPO expire?`\n\
+             • `/topic name: for:` — post one topic's answer, for someone if you like\n\
              • `/compare` — CSPO and PSPO side by side\n\
              • `/topics` — everything I can answer\n\
              • `/contact` — reach {}, the training provider behind the article\n\
-             • `/help` — this message",
-            k.article.title, k.provider.name
+             • `/help` — this message\n\n\
+             **Answering someone else?** On their message, open *Apps* → \
+             *{}*: you see my answer first, and can post it as a reply.",
+            k.article.title,
+            k.provider.name,
+            super::ANSWER_MESSAGE
         );
         Reply::card("How to use this bot", &text)
             .link_button("Read the full article", &k.article.url)

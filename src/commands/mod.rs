@@ -4,27 +4,42 @@
 //! new file plus one line there.
 
 mod answer;
+mod answer_message;
 mod ask;
 mod compare;
 mod contact;
 mod help;
+mod topic;
 mod topics;
 
-pub use answer::{component, decline_text, for_match, source_line, topic_reply, TOPIC_PREFIX};
+pub use answer::{
+    answers_card, component, decline_text, for_match, source_line, topic_reply, TOPIC_PREFIX,
+};
+pub use answer_message::{post, Post, ANSWER_MESSAGE, POST_PREFIX};
 
 use crate::conversation::Said;
 use crate::matcher::Match;
 use crate::reply::Reply;
 use crate::Faq;
 
-/// Every slash command, in the order `/help` lists them.
+/// Every command, in the order `/help` lists them (a message command
+/// appears in a message's Apps menu, not after a slash).
 pub const ALL: &[&dyn SlashCommand] = &[
     &ask::Ask,
+    &topic::Topic,
     &compare::Compare,
     &contact::Contact,
     &topics::Topics,
     &help::Help,
+    &answer_message::AnswerMessage,
 ];
+
+/// The commands typed after a slash, in `/help`'s order.
+pub fn slash_commands() -> impl Iterator<Item = &'static dyn SlashCommand> {
+    ALL.iter()
+        .copied()
+        .filter(|c| c.kind() == CommandKind::Slash)
+}
 
 /// Finds a command by name.
 pub fn find(name: &str) -> Option<&'static dyn SlashCommand> {
@@ -39,10 +54,34 @@ pub struct CommandSpec {
     pub options: Vec<OptionSpec>,
 }
 
-/// A string option of a command.
+/// Where a command is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CommandKind {
+    /// Typed after a slash, with options.
+    Slash,
+    /// In a message's Apps menu; it takes no options, and is run with the
+    /// message as [`TARGET_TEXT`] and [`TARGET_ID`].
+    OnMessage,
+}
+
+/// The argument a message command gets the message's text in.
+pub const TARGET_TEXT: &str = "message";
+/// The argument a message command gets the message's id in.
+pub const TARGET_ID: &str = "message_id";
+
+/// What an option takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum OptionKind {
+    Text,
+    /// A member of the server, given to the command as their id.
+    Person,
+}
+
+/// An option of a command.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OptionSpec {
     pub name: &'static str,
+    pub kind: OptionKind,
     pub description: &'static str,
     pub required: bool,
     pub max_length: Option<u16>,
@@ -112,6 +151,10 @@ impl From<Reply> for Outcome {
 
 pub trait SlashCommand: Sync {
     fn name(&self) -> &'static str;
+    /// Where Discord shows the command.
+    fn kind(&self) -> CommandKind {
+        CommandKind::Slash
+    }
     /// The definition; it may depend on the knowledge (the certifications
     /// offered as choices come from it).
     fn spec(&self, faq: &Faq) -> CommandSpec;
@@ -271,17 +314,21 @@ mod tests {
         assert_eq!(contact.title.as_deref(), Some("Pan Learn"));
         assert!(contact.fields.iter().any(|f| f.value == "408-878-3078"));
         let help = run("help", Args::default());
-        assert!(ALL
-            .iter()
-            .all(|c| help.description.contains(&format!("/{}", c.name()))));
+        assert!(slash_commands().all(|c| help.description.contains(&format!("/{}", c.name()))));
+        assert!(help.description.contains(ANSWER_MESSAGE));
     }
 
     #[test]
-    fn command_names_are_unique_lowercase_and_short() {
+    fn command_names_are_unique_and_short_and_slash_names_lowercase() {
         let mut names: Vec<&str> = ALL.iter().map(|c| c.name()).collect();
-        assert!(names
-            .iter()
-            .all(|n| (1..=32).contains(&n.len()) && n.chars().all(|c| c.is_ascii_lowercase())));
+        assert!(names.iter().all(|n| (1..=32).contains(&n.chars().count())));
+        assert!(slash_commands().all(|c| c.name().chars().all(|c| c.is_ascii_lowercase())));
+        assert_eq!(
+            ALL.iter()
+                .filter(|c| c.kind() == CommandKind::OnMessage)
+                .count(),
+            1
+        );
         names.sort();
         names.dedup();
         assert_eq!(names.len(), ALL.len());

@@ -429,24 +429,13 @@ fn several(faq: &Faq, found: &[Match]) -> Option<Turn> {
         Some(d) => format!("*Not covered:* {}", commands::decline_text(faq, d)),
         None => String::new(),
     };
-    let title = if topics.len() == 1 {
-        first.title.clone()
-    } else {
-        "Your questions".to_string()
-    };
-    let mut reply = Reply::card(&title, &description);
-    for t in &topics {
-        reply = reply.field(&t.title, &t.answer, false);
-    }
-    reply.url = Some(k.article.url.clone());
-    reply.footer = Some(commands::source_line(k));
-    reply = reply.link_button("Read the full article", &k.article.url);
+    let reply = commands::answers_card(k, &topics, &description);
     Some(Turn {
         said: Said::Answer,
         also: topics[1..].iter().map(|t| t.id.clone()).collect(),
         unknown: declined.and_then(|d| d.unknown.clone()),
         found: main,
-        reply: reply.within_limits(),
+        reply,
     })
 }
 

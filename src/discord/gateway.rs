@@ -112,11 +112,18 @@ fn causes(e: &dyn std::error::Error) -> String {
 }
 
 /// The gateway events the bot needs, and no more: a privileged intent the
-/// portal has not enabled closes the connection (4014). Messages that
-/// mention the bot and DMs carry their text without Message Content; only
-/// reading every message of an answer channel needs it.
+/// portal has not enabled closes the connection (4014).
+/// - GUILDS: threads as they are created, changed and synced, so messages
+///   in threads under answer channels and new forum posts are recognised
+///   without a lookup each.
+/// - GUILD_MESSAGES and DIRECT_MESSAGES: the messages themselves.
+/// - MESSAGE_CONTENT (privileged): only with answer channels. Messages
+///   that mention the bot and DMs carry their text without it; reading
+///   every message of a channel (and a forum post's first message) needs
+///   it. Without it, a forum post is read by its title alone.
 pub fn intents(config: &DiscordConfig) -> GatewayIntents {
-    let mut intents = GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    let mut intents =
+        GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
     if !config.answer_channels.is_empty() {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
@@ -395,6 +402,7 @@ mod tests {
             application_id: None,
             guild_id: None,
             answer_channels,
+            forum_channels: Vec::new(),
             http_proxy: None,
             shards: Shards::Auto,
             cooldown: Duration::ZERO,
@@ -407,7 +415,19 @@ mod tests {
     fn message_content_is_requested_only_for_answer_channels() {
         let plain = intents(&config(Vec::new()));
         assert!(!plain.contains(GatewayIntents::MESSAGE_CONTENT));
-        assert!(plain.contains(GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES));
+        assert!(plain.contains(
+            GatewayIntents::GUILDS
+                | GatewayIntents::GUILD_MESSAGES
+                | GatewayIntents::DIRECT_MESSAGES
+        ));
+        let forums = DiscordConfig {
+            forum_channels: NonZeroU64::new(9).into_iter().collect(),
+            ..config(Vec::new())
+        };
+        assert!(
+            !intents(&forums).contains(GatewayIntents::MESSAGE_CONTENT),
+            "forum posts are read by their title without the privileged intent"
+        );
         let reading = intents(&config(NonZeroU64::new(5).into_iter().collect()));
         assert!(reading.contains(GatewayIntents::MESSAGE_CONTENT));
     }

@@ -8,17 +8,20 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serenity::all::{
-    ActionRowComponent, Button, ButtonKind, ComponentInteraction, Context,
-    CreateInteractionResponse, EventHandler, GuildId, Interaction, Message, MessageReference,
-    MessageType, Ready,
+    ActionRowComponent, Button, ButtonKind, Channel, ChannelId, ComponentInteraction, Context,
+    CreateInteractionResponse, EventHandler, GuildChannel, GuildId, HttpError, Interaction,
+    Message, MessageId, MessageReference, MessageType, PartialGuildChannel, Ready,
+    ThreadListSyncEvent,
 };
 use tracing::field::Empty;
 use tracing::{debug, info, info_span, warn, Instrument, Span};
 
 use super::direct_rest::DirectRest;
 use super::interactions::{self, rounded};
-use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, RecentAnswers};
+use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, Listening, RecentAnswers};
+use super::threads::{ThreadInfo, Threads};
 use super::{register, render, retry};
+use crate::commands;
 use crate::config::DiscordConfig;
 use crate::conversation::{self, Key, Said};
 use crate::http::metrics::Metrics;
@@ -34,6 +37,9 @@ const SLOW_ANSWER: Duration = Duration::from_millis(1500);
 
 /// How long after an interaction arrives its response may still be sent.
 const INTERACTION_DEADLINE: Duration = Duration::from_millis(2_800);
+/// How long posting a shared answer may take, so that the interaction
+/// can still be answered in time (by its own response if posting failed).
+const POST_DEADLINE: Duration = Duration::from_millis(1_500);
 /// How long a reply to a message keeps being retried; later, the asker has
 /// moved on.
 const REPLY_DEADLINE: Duration = Duration::from_secs(10);
@@ -55,7 +61,11 @@ pub struct Handler {
     /// Served on `METRICS_ADDR` when it is set; counted either way.
     metrics: Arc<Metrics>,
     me: u64,
-    answer_channels: Vec<u64>,
+    listening: Listening,
+    /// Which channels are threads, for answering under answer channels
+    /// and in forums.
+    threads: Threads,
+    rest_timeout: Duration,
     guild: Option<GuildId>,
     /// Only the process that runs shard 0 registers the commands, so a
     /// deployment of many processes does it once.
@@ -130,6 +140,13 @@ impl EventHandler for Handler {
                             .map_err(|e| retry::describe(&e)),
                         "answered",
                     ),
+                    // Post is not limited either: it shares an answer the
+                    // limited command already gave.
+                    None if c.data.custom_id.starts_with(commands::POST_PREFIX)
+                        && interactions::installed_here(&interaction) =>
+                    {
+                        self.post_clicked(&ctx, c, &interaction, started).await
+                    }
                     None => self.handle(&ctx, &interaction, started).await,
                 },
                 _ => self.handle(&ctx, &interaction, started).await,
@@ -141,20 +158,60 @@ impl EventHandler for Handler {
         .await;
     }
 
+    async fn thread_create(&self, _ctx: Context, thread: GuildChannel) {
+        self.threads.learn(&thread);
+    }
+
+    async fn thread_update(&self, _ctx: Context, _old: Option<GuildChannel>, new: GuildChannel) {
+        self.threads.learn(&new);
+    }
+
+    async fn thread_delete(
+        &self,
+        _ctx: Context,
+        thread: PartialGuildChannel,
+        _full: Option<GuildChannel>,
+    ) {
+        self.threads.forget(thread.id.get());
+    }
+
+    async fn thread_list_sync(&self, _ctx: Context, sync: ThreadListSyncEvent) {
+        for thread in &sync.threads {
+            self.threads.learn(thread);
+        }
+    }
+
     async fn message(&self, ctx: Context, msg: Message) {
         let started = Instant::now();
+        let mentions_bot = msg.mentions.iter().any(|u| u.id.get() == self.me);
+        // Only a message the bot would otherwise not read needs to know
+        // whether it is in a thread, and of what.
+        let thread = match msg.guild_id {
+            Some(_)
+                if !mentions_bot
+                    && !msg.author.bot
+                    && self.listening.needs_thread(msg.channel_id.get()) =>
+            {
+                self.thread_of(&ctx, msg.channel_id).await
+            }
+            _ => None,
+        };
         let incoming = Incoming {
+            id: msg.id.get(),
             author: msg.author.id.get(),
             author_is_bot: msg.author.bot,
             from_webhook: msg.webhook_id.is_some(),
             ordinary: matches!(msg.kind, MessageType::Regular | MessageType::InlineReply),
             in_dm: msg.guild_id.is_none(),
             channel: msg.channel_id.get(),
+            thread: thread.as_ref().map(|t| messages::Thread {
+                parent: t.parent,
+                title: &t.title,
+            }),
             content: &msg.content,
-            mentions_bot: msg.mentions.iter().any(|u| u.id.get() == self.me),
+            mentions_bot,
         };
-        let (question, direct) = match messages::address(&incoming, self.me, &self.answer_channels)
-        {
+        let (question, direct) = match messages::address(&incoming, self.me, &self.listening) {
             Addressing::Ignore(why) => {
                 debug!(id = %msg.id, channel = %msg.channel_id, why = why.as_str(), "message ignored");
                 return;
@@ -257,7 +314,12 @@ impl Handler {
             ops,
             metrics,
             me,
-            answer_channels: config.answer_channels.iter().map(|c| c.get()).collect(),
+            listening: Listening {
+                answer_channels: config.answer_channels.iter().map(|c| c.get()).collect(),
+                forums: config.forum_channels.iter().map(|c| c.get()).collect(),
+            },
+            threads: Threads::default(),
+            rest_timeout: config.rest_timeout,
             guild: config.guild_id.map(GuildId::from),
             registers,
             registered: AtomicBool::new(false),
@@ -294,11 +356,25 @@ impl Handler {
             Some(_) => "asked to slow down",
             None => "answered",
         };
+        let sent = self
+            .respond(ctx, interaction, handled.response, started)
+            .await;
+        (sent, done)
+    }
+
+    /// Sends an interaction's response, through the proxy's client when
+    /// there is one.
+    async fn respond(
+        &self,
+        ctx: &Context,
+        interaction: &Interaction,
+        response: CreateInteractionResponse,
+        started: Instant,
+    ) -> Result<(), String> {
         // Discord drops an interaction not answered within three seconds
         // of its arrival; retries stop before that.
         let deadline = started + INTERACTION_DEADLINE;
-        let response = handled.response;
-        let sent = match (&self.direct, interaction_token(interaction)) {
+        match (&self.direct, interaction_token(interaction)) {
             (Some(direct), Some(token)) => direct
                 .respond(interaction.id().get(), token, &response, deadline)
                 .await
@@ -311,8 +387,7 @@ impl Handler {
             )
             .await
             .map_err(|e| retry::describe(&e)),
-        };
-        (sent, done)
+        }
     }
 
     fn calm(&self) -> std::sync::MutexGuard<'_, Calm> {
@@ -479,6 +554,95 @@ impl Handler {
         .await
         .map(|m| m.id.get())
         .map_err(|e| retry::describe(&e))
+    }
+
+    /// The thread `channel` is, if it is one: from what Discord reported,
+    /// or looked up once. A failed lookup is not remembered, so the next
+    /// message tries again.
+    async fn thread_of(&self, ctx: &Context, channel: ChannelId) -> Option<ThreadInfo> {
+        if let Some(known) = self.threads.get(channel.get()) {
+            return known;
+        }
+        match tokio::time::timeout(self.rest_timeout, ctx.http.get_channel(channel)).await {
+            Ok(Ok(Channel::Guild(c))) => {
+                self.threads.learn(&c);
+                ThreadInfo::of(&c)
+            }
+            Ok(Ok(_)) => {
+                self.threads.remember(channel.get(), None);
+                None
+            }
+            // The bot cannot see it (or it is gone): not one to answer in.
+            Ok(Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))))
+                if matches!(e.status_code.as_u16(), 403 | 404) =>
+            {
+                self.threads.remember(channel.get(), None);
+                None
+            }
+            Ok(Err(e)) => {
+                debug!(error = %retry::describe(&e), %channel, "could not look the channel up");
+                None
+            }
+            Err(_) => {
+                debug!(%channel, "looking the channel up timed out");
+                None
+            }
+        }
+    }
+
+    /// A click on Post under a private answer to someone's message: the
+    /// answer is posted as a reply to that message, and the private one
+    /// says where. Where the bot cannot post (no permission there), the
+    /// interaction's own response carries it instead, with a link to the
+    /// message, as on the HTTP endpoint.
+    async fn post_clicked(
+        &self,
+        ctx: &Context,
+        c: &ComponentInteraction,
+        interaction: &Interaction,
+        started: Instant,
+    ) -> (Result<(), String>, &'static str) {
+        let faq = self.faq.load_full();
+        let Some(post) = commands::post(&faq, &c.data.custom_id) else {
+            return self.handle(ctx, interaction, started).await;
+        };
+        Span::current().record("command", "post");
+        if let Some(topic) = post.topics.first() {
+            Span::current().record("topic", topic.as_str());
+            self.metrics.answer(topic);
+        }
+        let reply = messages::with_delete_button(post.reply(&faq, None), c.user.id.get());
+        let reference = MessageReference::from((c.channel_id, MessageId::new(post.message)))
+            .fail_if_not_exists(false);
+        let builder = render::channel_message(&reply).reference_message(reference);
+        let deadline = started + POST_DEADLINE;
+        let sent = match &self.direct {
+            Some(direct) => direct
+                .send_message(c.channel_id.get(), &builder, deadline)
+                .await
+                .map_err(|e| e.to_string()),
+            None => retry::retried("post", retry::Repeat::Once, deadline, || {
+                c.channel_id.send_message(&ctx.http, builder.clone())
+            })
+            .await
+            .map(|m| m.id.get())
+            .map_err(|e| retry::describe(&e)),
+        };
+        match sent {
+            Ok(id) => {
+                let link =
+                    messages::jump_link(c.guild_id.map(GuildId::get), c.channel_id.get(), id);
+                let done = CreateInteractionResponse::UpdateMessage(render::update_message(
+                    &messages::posted(&link),
+                ));
+                let responded = self.respond(ctx, interaction, done, started).await;
+                (responded, "posted as a reply")
+            }
+            Err(e) => {
+                info!(error = %e, "could not post the answer as a reply; answering in the interaction instead");
+                self.handle(ctx, interaction, started).await
+            }
+        }
     }
 
     /// A click on "Remove": the asker's removes the reply, anyone else's

@@ -6,13 +6,13 @@
 use std::time::{Duration, Instant};
 
 use serenity::all::{
-    AutocompleteChoice, CommandDataOptionValue, CommandInteraction, ComponentInteraction,
-    ComponentInteractionDataKind, CreateAutocompleteResponse, CreateInteractionResponse,
-    Interaction,
+    AuthorizingIntegrationOwner, AutocompleteChoice, CommandDataOptionValue, CommandInteraction,
+    ComponentInteraction, ComponentInteractionDataKind, CreateAutocompleteResponse,
+    CreateInteractionResponse, Interaction, ResolvedTarget,
 };
 
-use super::render;
-use crate::commands::{self, Args, Outcome};
+use super::{messages, render};
+use crate::commands::{self, Args, Outcome, Post};
 use crate::conversation::Key;
 use crate::ops::feedback::{self, Vote};
 use crate::ops::{unanswered, Operations, Place, Transport};
@@ -113,6 +113,8 @@ pub fn handle(
                     feedback::record(ops.feedback.as_ref(), topic, vote, transport, place);
                     summary.feedback = Some((topic.to_string(), vote));
                 }
+            } else if let Some(post) = commands::post(faq, target) {
+                summary.answer = Some(shown(faq, post.topics.first().map(String::as_str)));
             } else if let Some(id) = target.strip_prefix(commands::TOPIC_PREFIX) {
                 summary.answer = Some(shown(faq, Some(id)));
                 // A topic opened by a click is what a follow-up continues.
@@ -189,8 +191,14 @@ fn message(reply: &Reply) -> CreateInteractionResponse {
     CreateInteractionResponse::Message(render::interaction_message(reply))
 }
 
-/// The options a user filled in, as the core's arguments.
+/// The options a user filled in, as the core's arguments; for a message
+/// command, the message it was used on.
 pub fn args(command: &CommandInteraction) -> Args {
+    if let Some(ResolvedTarget::Message(target)) = command.data.target() {
+        return Args::default()
+            .with(commands::TARGET_TEXT, &target.content)
+            .with(commands::TARGET_ID, &target.id.to_string());
+    }
     Args(
         command
             .data
@@ -201,10 +209,41 @@ pub fn args(command: &CommandInteraction) -> Args {
                 CommandDataOptionValue::Autocomplete { value, .. } => {
                     Some((o.name.clone(), value.clone()))
                 }
+                CommandDataOptionValue::User(id) => Some((o.name.clone(), id.to_string())),
                 _ => None,
             })
             .collect(),
     )
+}
+
+/// Whether the bot itself is a member where `interaction` happened, so it
+/// can post there: an install to the server it came from. Used from an
+/// account install elsewhere, the interaction response is all it has.
+pub fn installed_here(interaction: &Interaction) -> bool {
+    let (owners, guild) = match interaction {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => {
+            (&c.authorizing_integration_owners, c.guild_id)
+        }
+        Interaction::Component(c) => (&c.authorizing_integration_owners, c.guild_id),
+        _ => return false,
+    };
+    owners.0.iter().any(|o| match o {
+        AuthorizingIntegrationOwner::GuildInstall(Some(g)) => Some(g) == guild.as_ref(),
+        // An install to the server, used in a DM with the bot.
+        AuthorizingIntegrationOwner::GuildInstall(None) => guild.is_none(),
+        _ => false,
+    })
+}
+
+/// The public answer a Post click shares, as an interaction response: it
+/// cannot be a reply to the message, so it links to it.
+fn posted_with_link(faq: &Faq, component: &ComponentInteraction, post: &Post) -> Reply {
+    let link = messages::jump_link(
+        component.guild_id.map(|g| g.get()),
+        component.channel_id.get(),
+        post.message,
+    );
+    post.reply(faq, Some(&link))
 }
 
 fn run_command(faq: &Faq, command: &CommandInteraction, earlier: Option<&str>) -> Outcome {
@@ -244,7 +283,14 @@ pub fn component_target(component: &ComponentInteraction) -> &str {
 }
 
 fn run_component(faq: &Faq, component: &ComponentInteraction) -> Reply {
-    match commands::component(faq, component_target(component)) {
+    let target = component_target(component);
+    if target.starts_with(commands::POST_PREFIX) {
+        return match commands::post(faq, target) {
+            Some(post) => posted_with_link(faq, component, &post),
+            None => notice("That answer is out of date. Use the menu command again."),
+        };
+    }
+    match commands::component(faq, target) {
         Some(reply) => reply,
         None => notice(
             "That button is out of date: the topic it opened no longer exists. Try `/topics`.",

@@ -19,6 +19,7 @@ pub const DELETE_PREFIX: &str = "delete:";
 /// The parts of a message that decide whether the bot reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct Incoming<'a> {
+    pub id: u64,
     pub author: u64,
     pub author_is_bot: bool,
     pub from_webhook: bool,
@@ -27,10 +28,41 @@ pub struct Incoming<'a> {
     pub ordinary: bool,
     pub in_dm: bool,
     pub channel: u64,
+    /// When the message is in a thread: the thread's channel and title.
+    pub thread: Option<Thread<'a>>,
     pub content: &'a str,
     /// Discord listed the bot among the message's mentions (a mention, or
     /// a reply to the bot with the ping left on).
     pub mentions_bot: bool,
+}
+
+/// A thread, as far as answering in it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thread<'a> {
+    /// The channel (or forum) it was opened in.
+    pub parent: u64,
+    /// A forum post's title.
+    pub title: &'a str,
+}
+
+/// Where the bot reads messages nobody addressed to it.
+#[derive(Debug, Clone, Default)]
+pub struct Listening {
+    /// Every message here, and in threads opened here, is read; the bot
+    /// answers what it is sure of.
+    pub answer_channels: Vec<u64>,
+    /// Each new post in these forums is read once (its title and first
+    /// message); the rest of its thread only when the bot is mentioned.
+    pub forums: Vec<u64>,
+}
+
+impl Listening {
+    /// Whether a message in `channel` can be overheard only once the
+    /// thread it may be in is known.
+    pub fn needs_thread(&self, channel: u64) -> bool {
+        let listens = !self.answer_channels.is_empty() || !self.forums.is_empty();
+        listens && !self.answer_channels.contains(&channel)
+    }
 }
 
 /// Whether and how the bot takes a message up.
@@ -41,8 +73,9 @@ pub enum Addressing {
     /// Mentioned or in a DM: always answered, with the fallback when the
     /// bot does not know. The question may be empty ("@bot" alone).
     Direct(String),
-    /// Read unasked in an answer channel: answered only when the bot is
-    /// sure, so ordinary chatter is left alone.
+    /// Read unasked, in an answer channel or a thread opened there, or as
+    /// a new forum post: answered only when the bot is sure, so ordinary
+    /// chatter is left alone.
     Overheard(String),
 }
 
@@ -69,7 +102,7 @@ impl Ignored {
 }
 
 /// Decides whether a message is for the bot and what it asks.
-pub fn address(msg: &Incoming<'_>, bot: u64, answer_channels: &[u64]) -> Addressing {
+pub fn address(msg: &Incoming<'_>, bot: u64, listening: &Listening) -> Addressing {
     if msg.author == bot || msg.author_is_bot {
         return Addressing::Ignore(Ignored::Bot);
     }
@@ -81,11 +114,28 @@ pub fn address(msg: &Incoming<'_>, bot: u64, answer_channels: &[u64]) -> Address
     }
     let question = strip_mention(msg.content, bot);
     if msg.in_dm || msg.mentions_bot || mentions(msg.content, bot) {
-        Addressing::Direct(question)
-    } else if answer_channels.contains(&msg.channel) && !question.is_empty() {
-        Addressing::Overheard(question)
-    } else {
-        Addressing::Ignore(Ignored::NotAddressed)
+        return Addressing::Direct(question);
+    }
+    match msg.thread {
+        // A forum post opens its thread with a message of the thread's
+        // own id: that one is read, with the title; later messages are not.
+        Some(t) if listening.forums.contains(&t.parent) => {
+            let post = [t.title.trim(), question.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            if msg.id == msg.channel && !post.is_empty() {
+                Addressing::Overheard(post)
+            } else {
+                Addressing::Ignore(Ignored::NotAddressed)
+            }
+        }
+        _ if question.is_empty() => Addressing::Ignore(Ignored::NotAddressed),
+        Some(t) if listening.answer_channels.contains(&t.parent) => Addressing::Overheard(question),
+        _ if listening.answer_channels.contains(&msg.channel) => Addressing::Overheard(question),
+        _ => Addressing::Ignore(Ignored::NotAddressed),
     }
 }
 
@@ -302,6 +352,17 @@ pub fn answered_topic<'a>(custom_ids: impl IntoIterator<Item = &'a str>) -> Opti
         })
 }
 
+/// The private note that replaces an answer once it is posted.
+pub fn posted(link: &str) -> Reply {
+    Reply::card(
+        "Posted",
+        "The answer is now in the channel, as a reply to the message.",
+    )
+    .link_button("See it", link)
+    .ephemeral()
+    .within_limits()
+}
+
 /// The reply for a mention with no question.
 pub fn nudge() -> Reply {
     Reply::card(
@@ -320,14 +381,23 @@ mod tests {
 
     fn msg(content: &str) -> Incoming<'_> {
         Incoming {
+            id: 555,
             author: 7,
             author_is_bot: false,
             from_webhook: false,
             ordinary: true,
             in_dm: false,
             channel: 100,
+            thread: None,
             content,
             mentions_bot: false,
+        }
+    }
+
+    fn answering(channels: &[u64]) -> Listening {
+        Listening {
+            answer_channels: channels.to_vec(),
+            forums: vec![900],
         }
     }
 
@@ -338,7 +408,7 @@ mod tests {
             ..msg("<@42> does pspo expire?")
         };
         assert_eq!(
-            address(&m, BOT, &[]),
+            address(&m, BOT, &answering(&[])),
             Addressing::Direct("does pspo expire?".into())
         );
         let dm = Incoming {
@@ -346,12 +416,12 @@ mod tests {
             ..msg("does pspo expire?")
         };
         assert_eq!(
-            address(&dm, BOT, &[]),
+            address(&dm, BOT, &answering(&[])),
             Addressing::Direct("does pspo expire?".into())
         );
         // The mention in the text counts even if Discord's list lacks it.
         assert_eq!(
-            address(&msg("hey <@!42>, cspo?"), BOT, &[]),
+            address(&msg("hey <@!42>, cspo?"), BOT, &answering(&[])),
             Addressing::Direct("hey , cspo?".into())
         );
     }
@@ -360,16 +430,78 @@ mod tests {
     fn answer_channels_are_overheard_and_others_ignored() {
         let m = msg("does pspo expire?");
         assert_eq!(
-            address(&m, BOT, &[100]),
+            address(&m, BOT, &answering(&[100])),
             Addressing::Overheard("does pspo expire?".into())
         );
         assert_eq!(
-            address(&m, BOT, &[200]),
+            address(&m, BOT, &answering(&[200])),
             Addressing::Ignore(Ignored::NotAddressed)
         );
         assert_eq!(
-            address(&msg("   "), BOT, &[100]),
+            address(&msg("   "), BOT, &answering(&[100])),
             Addressing::Ignore(Ignored::NotAddressed)
+        );
+    }
+
+    #[test]
+    fn threads_under_answer_channels_are_overheard_like_the_channel() {
+        let in_thread = Incoming {
+            channel: 300,
+            thread: Some(Thread {
+                parent: 100,
+                title: "a thread",
+            }),
+            ..msg("does pspo expire?")
+        };
+        assert_eq!(
+            address(&in_thread, BOT, &answering(&[100])),
+            Addressing::Overheard("does pspo expire?".into())
+        );
+        assert_eq!(
+            address(&in_thread, BOT, &answering(&[200])),
+            Addressing::Ignore(Ignored::NotAddressed)
+        );
+    }
+
+    #[test]
+    fn a_forum_post_is_read_once_with_its_title_and_later_messages_only_when_mentioned() {
+        let post = Incoming {
+            id: 300,
+            channel: 300,
+            thread: Some(Thread {
+                parent: 900,
+                title: "PSPO question",
+            }),
+            ..msg("does it expire?")
+        };
+        assert_eq!(
+            address(&post, BOT, &answering(&[])),
+            Addressing::Overheard("PSPO question\ndoes it expire?".into())
+        );
+        // Without the Message Content intent the text is empty: the title
+        // alone is read.
+        let title_only = Incoming {
+            content: "",
+            ..post
+        };
+        assert_eq!(
+            address(&title_only, BOT, &answering(&[])),
+            Addressing::Overheard("PSPO question".into())
+        );
+        let later = Incoming { id: 301, ..post };
+        assert_eq!(
+            address(&later, BOT, &answering(&[900])),
+            Addressing::Ignore(Ignored::NotAddressed),
+            "a forum's rule wins over its being an answer channel"
+        );
+        let asked = Incoming {
+            mentions_bot: true,
+            content: "<@42> and for cspo?",
+            ..later
+        };
+        assert_eq!(
+            address(&asked, BOT, &answering(&[])),
+            Addressing::Direct("and for cspo?".into())
         );
     }
 
@@ -396,14 +528,20 @@ mod tests {
             ordinary: false,
             ..base
         };
-        assert_eq!(address(&me, BOT, &[100]), Addressing::Ignore(Ignored::Bot));
-        assert_eq!(address(&bot, BOT, &[100]), Addressing::Ignore(Ignored::Bot));
         assert_eq!(
-            address(&hook, BOT, &[100]),
+            address(&me, BOT, &answering(&[100])),
+            Addressing::Ignore(Ignored::Bot)
+        );
+        assert_eq!(
+            address(&bot, BOT, &answering(&[100])),
+            Addressing::Ignore(Ignored::Bot)
+        );
+        assert_eq!(
+            address(&hook, BOT, &answering(&[100])),
             Addressing::Ignore(Ignored::Webhook)
         );
         assert_eq!(
-            address(&system, BOT, &[100]),
+            address(&system, BOT, &answering(&[100])),
             Addressing::Ignore(Ignored::System)
         );
     }

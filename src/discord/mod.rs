@@ -14,3 +14,4 @@ pub mod messages;
 pub mod register;
 pub mod render;
 pub mod retry;
+pub mod threads;

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{
-    Command, CommandOptionType, CreateCommand, CreateCommandOption, GuildId, Http,
+    Command, CommandOptionType, CommandType, CreateCommand, CreateCommandOption, GuildId, Http,
+    InstallationContext, InteractionContext,
 };
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use crate::commands::{self, CommandSpec};
+use crate::commands::{self, CommandKind, CommandSpec, OptionKind};
 use crate::limits::{self, clamp};
 use crate::ops::reload::{self, SharedFaq};
 use crate::Faq;
@@ -82,12 +83,36 @@ pub async fn warn_on_change(mut changed: mpsc::UnboundedReceiver<()>) {
     }
 }
 
-pub fn create_command(spec: &CommandSpec) -> CreateCommand {
-    let mut command = CreateCommand::new(spec.name)
+/// Where every command may be used: installed to a server or to a
+/// person's own account, and in servers, DMs with the bot, and group or
+/// private chats (only with the account install, where replies go
+/// through the interaction response alone).
+const INSTALLS: [InstallationContext; 2] = [InstallationContext::Guild, InstallationContext::User];
+const CONTEXTS: [InteractionContext; 3] = [
+    InteractionContext::Guild,
+    InteractionContext::BotDm,
+    InteractionContext::PrivateChannel,
+];
+
+pub fn create_command(kind: CommandKind, spec: &CommandSpec) -> CreateCommand {
+    let command = CreateCommand::new(spec.name)
+        .integration_types(INSTALLS.to_vec())
+        .contexts(CONTEXTS.to_vec());
+    // A menu command has a name only: Discord refuses a description or
+    // options on it.
+    if kind == CommandKind::OnMessage {
+        return command.kind(CommandType::Message);
+    }
+    let mut command = command
+        .kind(CommandType::ChatInput)
         .description(clamp(spec.description, limits::COMMAND_DESCRIPTION));
     for o in &spec.options {
+        let kind = match o.kind {
+            OptionKind::Text => CommandOptionType::String,
+            OptionKind::Person => CommandOptionType::User,
+        };
         let mut option = CreateCommandOption::new(
-            CommandOptionType::String,
+            kind,
             o.name,
             clamp(o.description, limits::COMMAND_DESCRIPTION),
         )
@@ -108,7 +133,7 @@ pub fn create_command(spec: &CommandSpec) -> CreateCommand {
 pub fn all_commands(faq: &Faq) -> Vec<CreateCommand> {
     commands::ALL
         .iter()
-        .map(|c| create_command(&c.spec(faq)))
+        .map(|c| create_command(c.kind(), &c.spec(faq)))
         .collect()
 }
 

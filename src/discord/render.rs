@@ -2,14 +2,14 @@
 //! rows, and mentions that ping nobody.
 //!
 //! Limits were enforced when the reply was built; this module only
-//! translates, plus one guarantee of its own: `allowed_mentions` is always
-//! empty, so no question text can make the bot ping `@everyone`, a role
-//! or a user.
+//! translates, plus one guarantee of its own: `allowed_mentions` names
+//! nobody but the one person a reply is addressed to (whom the asker chose),
+//! so no question text can make the bot ping `@everyone`, a role or a user.
 
 use serenity::all::{
     ButtonStyle as SerenityStyle, CreateActionRow, CreateAllowedMentions, CreateButton,
     CreateEmbed, CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
-    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, UserId,
 };
 
 use crate::reply::{Button, ButtonStyle, Reply};
@@ -21,6 +21,23 @@ pub fn no_pings() -> CreateAllowedMentions {
         .empty_roles()
         .everyone(false)
         .replied_user(false)
+}
+
+/// The mentions a reply may make: none, or only the person it is
+/// addressed to.
+fn pings(reply: &Reply) -> CreateAllowedMentions {
+    match reply.addressed_to {
+        Some(person) => no_pings().users([UserId::new(person.max(1))]),
+        None => no_pings(),
+    }
+}
+
+/// The line above the card that addresses its person, if it has one.
+/// Mentions live in the content: one inside an embed notifies nobody.
+fn addressing(reply: &Reply) -> Option<String> {
+    reply
+        .addressed_to
+        .map(|person| format!("<@{person}>, have a look at this:"))
 }
 
 pub fn embed(reply: &Reply) -> CreateEmbed {
@@ -94,19 +111,36 @@ fn button(b: &Button) -> CreateButton {
 
 /// The reply as an interaction response message.
 pub fn interaction_message(reply: &Reply) -> CreateInteractionResponseMessage {
-    CreateInteractionResponseMessage::new()
+    let message = CreateInteractionResponseMessage::new()
         .embed(embed(reply))
         .components(components(reply))
         .ephemeral(reply.ephemeral)
-        .allowed_mentions(no_pings())
+        .allowed_mentions(pings(reply));
+    match addressing(reply) {
+        Some(line) => message.content(line),
+        None => message,
+    }
+}
+
+/// The reply replacing the message a button is on (whoever could see it
+/// still can: an update keeps the message's visibility).
+pub fn update_message(reply: &Reply) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .embed(embed(reply))
+        .components(components(reply))
+        .allowed_mentions(pings(reply))
 }
 
 /// The reply as a channel message (ephemeral replies cannot exist there).
 pub fn channel_message(reply: &Reply) -> CreateMessage {
-    CreateMessage::new()
+    let message = CreateMessage::new()
         .embed(embed(reply))
         .components(components(reply))
-        .allowed_mentions(no_pings())
+        .allowed_mentions(pings(reply));
+    match addressing(reply) {
+        Some(line) => message.content(line),
+        None => message,
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +157,22 @@ mod tests {
         assert_eq!(mentions["users"], serde_json::json!([]));
         assert_eq!(mentions["roles"], serde_json::json!([]));
         assert_eq!(mentions["replied_user"], serde_json::json!(false));
+    }
+
+    #[test]
+    fn an_addressed_reply_may_ping_its_person_and_nobody_else() {
+        let reply = Reply::card("t", "<@9> @everyone").addressed_to(42);
+        for json in [
+            serde_json::to_value(interaction_message(&reply)).unwrap_or_default(),
+            serde_json::to_value(channel_message(&reply)).unwrap_or_default(),
+        ] {
+            assert_eq!(json["content"], "<@42>, have a look at this:");
+            let mentions = &json["allowed_mentions"];
+            assert_eq!(mentions["users"], serde_json::json!(["42"]));
+            assert_eq!(mentions["roles"], serde_json::json!([]));
+            assert_eq!(mentions["parse"], serde_json::json!([]));
+            assert_eq!(mentions["replied_user"], serde_json::json!(false));
+        }
     }
 
     #[test]

@@ -69,6 +69,25 @@ impl Rejection {
     }
 }
 
+/// What the loaded knowledge is, as `/metrics` reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct Served<'a> {
+    pub topics: usize,
+    pub version: &'a str,
+    /// The article's last update, `YYYY-MM-DD`.
+    pub updated: &'a str,
+}
+
+impl Served<'_> {
+    pub fn of(faq: &crate::Faq) -> Served<'_> {
+        Served {
+            topics: faq.knowledge.topics.len(),
+            version: faq.version(),
+            updated: &faq.knowledge.article.updated,
+        }
+    }
+}
+
 pub struct Metrics {
     /// Command labels: every command's name, then `none` (interactions
     /// that are not a command) and `unknown`.
@@ -242,15 +261,15 @@ impl Metrics {
     }
 
     /// Everything, in Prometheus' text exposition format (version 0.0.4),
-    /// for a bot now serving `topics` topics.
-    pub fn render(&self, topics: usize) -> String {
+    /// for a bot now serving the knowledge `served` describes.
+    pub fn render(&self, served: &Served<'_>) -> String {
         let mut out = String::with_capacity(4096);
         // Writing to a String cannot fail, so the results are ignored.
-        let _ = self.render_into(&mut out, topics);
+        let _ = self.render_into(&mut out, served);
         out
     }
 
-    fn render_into(&self, out: &mut String, topics: usize) -> std::fmt::Result {
+    fn render_into(&self, out: &mut String, served: &Served<'_>) -> std::fmt::Result {
         header(
             out,
             "interactions_total",
@@ -383,8 +402,21 @@ impl Metrics {
             crate::ops::jsonl::dropped_lines()
         )?;
 
+        header(
+            out,
+            "knowledge_info",
+            "gauge",
+            "The loaded knowledge: its version (a fingerprint of its content) and its article's date; always 1.",
+        )?;
+        writeln!(
+            out,
+            "{NS}_knowledge_info{{version=\"{}\",article_updated=\"{}\"}} 1",
+            escape(served.version),
+            escape(served.updated)
+        )?;
+
         header(out, "topics", "gauge", "Topics in the loaded knowledge.")?;
-        writeln!(out, "{NS}_topics {topics}")
+        writeln!(out, "{NS}_topics {}", served.topics)
     }
 
     fn render_connections(&self, out: &mut String) -> std::fmt::Result {
@@ -581,6 +613,23 @@ mod tests {
         Metrics::new(["pspo-validity", "odd\"id"])
     }
 
+    fn served(topics: usize) -> Served<'static> {
+        Served {
+            topics,
+            version: "0123456789abcdef",
+            updated: "2021-06-28",
+        }
+    }
+
+    #[test]
+    fn the_loaded_knowledge_is_named_by_its_version() {
+        let text = metrics().render(&served(16));
+        assert!(text.contains(
+            "cspo_pspo_bot_knowledge_info{version=\"0123456789abcdef\",article_updated=\"2021-06-28\"} 1"
+        ));
+        assert_eq!(value(&text, "cspo_pspo_bot_topics"), Some(16.0));
+    }
+
     /// The value of the series whose line starts with `series `.
     fn value(text: &str, series: &str) -> Option<f64> {
         text.lines()
@@ -595,7 +644,7 @@ mod tests {
         m.interaction(Kind::Autocomplete, Some("ask"));
         m.interaction(Kind::Ping, None);
         m.interaction(Kind::Command, Some("no-such-command\"}"));
-        let text = m.render(2);
+        let text = m.render(&served(2));
         let series = |labels: &str| {
             value(
                 &text,
@@ -617,7 +666,7 @@ mod tests {
         m.unanswered();
         m.signature_failure(VerifyError::Stale);
         m.rejection(Rejection::TooLarge);
-        let text = m.render(2);
+        let text = m.render(&served(2));
         assert_eq!(
             value(
                 &text,
@@ -663,7 +712,7 @@ mod tests {
         m.feedback("pspo-validity", Vote::Down);
         m.feedback("pspo-validity", Vote::Down);
         m.rate_limited();
-        let text = m.render(3);
+        let text = m.render(&served(3));
         let at = |series: &str| value(&text, series);
         assert_eq!(
             at(r#"cspo_pspo_bot_answers_total{topic="added-by-reload"}"#),
@@ -687,7 +736,7 @@ mod tests {
         for i in 0..MAX_SERIES + 5 {
             m.answer(&format!("t{i}"));
         }
-        let text = m.render(0);
+        let text = m.render(&served(0));
         assert_eq!(
             text.matches("cspo_pspo_bot_answers_total{").count(),
             MAX_SERIES
@@ -701,7 +750,7 @@ mod tests {
         m.latency(Duration::from_micros(50));
         m.latency(Duration::from_micros(400));
         m.latency(Duration::from_secs(3));
-        let text = m.render(2);
+        let text = m.render(&served(2));
         let bucket = |le: &str| {
             value(
                 &text,
@@ -725,7 +774,10 @@ mod tests {
     fn connection_series_show_once_serve_http_sets_the_limit() {
         let m = metrics();
         m.connection_opened();
-        assert!(!m.render(2).contains("http_"), "the gateway has no limit");
+        assert!(
+            !m.render(&served(2)).contains("http_"),
+            "the gateway has no limit"
+        );
         m.set_connection_limit(8);
         m.connection_opened();
         m.connection_closed();
@@ -733,7 +785,7 @@ mod tests {
         m.accept_error();
         m.timed_out(Stage::Head);
         m.timed_out(Stage::Head);
-        let text = m.render(2);
+        let text = m.render(&served(2));
         let at = |series: &str| value(&text, series);
         assert_eq!(at("cspo_pspo_bot_http_connections_open"), Some(1.0));
         assert_eq!(at("cspo_pspo_bot_http_connection_limit"), Some(8.0));
@@ -753,7 +805,7 @@ mod tests {
         m.connection_closed();
         m.connection_closed();
         assert_eq!(
-            value(&m.render(2), "cspo_pspo_bot_http_connections_open"),
+            value(&m.render(&served(2)), "cspo_pspo_bot_http_connections_open"),
             Some(0.0),
             "never below zero"
         );
@@ -764,7 +816,7 @@ mod tests {
         let m = metrics();
         m.interaction(Kind::Component, None);
         m.set_connection_limit(8);
-        let text = m.render(2);
+        let text = m.render(&served(2));
         assert!(text.ends_with('\n'));
         for line in text.lines() {
             if let Some(rest) = line.strip_prefix("# ") {

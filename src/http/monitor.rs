@@ -16,7 +16,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use super::connections;
-use super::metrics::Metrics;
+use super::metrics::{Metrics, Served};
 use crate::ops::reload::SharedFaq;
 
 /// What the two routes report on: the knowledge now served and the counters.
@@ -108,13 +108,13 @@ pub fn health(faq: &SharedFaq, metrics: &Metrics) -> Response {
 
 /// The `/metrics` response, in Prometheus' text format.
 pub fn metrics_text(faq: &SharedFaq, metrics: &Metrics) -> Response {
-    let topics = faq.load().knowledge.topics.len();
+    let faq = faq.load();
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         )],
-        metrics.render(topics),
+        metrics.render(&Served::of(&faq)),
     )
         .into_response()
 }

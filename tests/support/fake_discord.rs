@@ -41,6 +41,7 @@ pub const GUILD_ID: u64 = 1_100_000_000_000_000_003;
 pub const CHANNEL_ID: u64 = 1_100_000_000_000_000_004;
 
 /// Gateway intents, as Discord numbers them.
+pub const GUILDS: u64 = 1;
 pub const GUILD_MESSAGES: u64 = 1 << 9;
 pub const DIRECT_MESSAGES: u64 = 1 << 12;
 pub const MESSAGE_CONTENT: u64 = 1 << 15;
@@ -80,6 +81,8 @@ struct Shared {
     /// Failures to answer instead of the real thing: (method, a part of
     /// the path, status, how many times more).
     faults: Mutex<Vec<Fault>>,
+    /// Channels `GET /channels/{id}` knows, by id.
+    channels: Mutex<Vec<Value>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -207,6 +210,85 @@ impl FakeDiscord {
             Some(true),
             "no live gateway connection to dispatch {event} on"
         );
+    }
+
+    /// Makes `GET /channels/{id}` answer with `channel` (a channel object).
+    pub fn add_channel(&self, channel: Value) {
+        lock(&self.shared.channels).push(channel);
+    }
+
+    /// Opens a thread, as Discord knows it from then on (`GET
+    /// /channels/{id}` finds it); returns the THREAD_CREATE payload, to
+    /// dispatch when the bot should be told.
+    pub fn open_thread(&self, id: u64, parent: u64, name: &str) -> Value {
+        let thread = self.thread_json(id, parent, name);
+        self.add_channel(thread.clone());
+        thread
+    }
+
+    /// A thread object, as THREAD_CREATE and `GET /channels/{id}` send it:
+    /// a public thread (type 11) titled `name`, opened in `parent`.
+    pub fn thread_json(&self, id: u64, parent: u64, name: &str) -> Value {
+        json!({
+            "id": id.to_string(),
+            "type": 11,
+            "guild_id": GUILD_ID.to_string(),
+            "parent_id": parent.to_string(),
+            "owner_id": "1300000000000000001",
+            "name": name,
+            "last_message_id": null,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "total_message_sent": 0,
+            "thread_metadata": {
+                "archived": false,
+                "auto_archive_duration": 4320,
+                "archive_timestamp": "2024-05-01T12:00:00.000000+00:00",
+                "locked": false,
+                "create_timestamp": "2024-05-01T12:00:00.000000+00:00",
+            },
+            "newly_created": true,
+        })
+    }
+
+    /// A message command ("Apps" menu) used on `target` (a message
+    /// object); returns its id, token and payload.
+    pub fn message_command(&self, name: &str, target: &Value, user: u64) -> (u64, String, Value) {
+        let target_id = target["id"].as_str().unwrap_or_default().to_string();
+        self.interaction(
+            2,
+            json!({
+                "id": self.id().to_string(),
+                "name": name,
+                "type": 3,
+                "target_id": target_id,
+                "resolved": {"messages": {target_id.clone(): target}},
+            }),
+            user,
+            None,
+        )
+    }
+
+    /// A message object as the bot would receive it (not dispatched).
+    pub fn message_object(&self, author: &Value, channel: u64, content: &str) -> (u64, Value) {
+        let id = self.id();
+        (
+            id,
+            self.message_json(id, channel, Some(GUILD_ID), author, content, &[]),
+        )
+    }
+
+    /// A click on a button on `message` (a message object, such as the
+    /// private answer a message command got).
+    pub fn button_on(&self, custom_id: &str, user: u64, message: Value) -> (u64, String, Value) {
+        self.interaction(
+            3,
+            json!({"custom_id": custom_id, "component_type": 2}),
+            user,
+            Some(message),
+        )
     }
 
     /// A slash command interaction; returns its id, token and payload.
@@ -455,8 +537,9 @@ pub fn bot_user() -> Value {
 
 /// Fails the test if serenity could not parse the dispatch.
 fn check_parses(event: &str, d: &Value) {
-    use serenity::all::{Interaction, Message, Ready};
+    use serenity::all::{GuildChannel, Interaction, Message, Ready};
     let parsed = match event {
+        "THREAD_CREATE" => serde_json::from_value::<GuildChannel>(d.clone()).map(drop),
         "INTERACTION_CREATE" => serde_json::from_value::<Interaction>(d.clone()).map(drop),
         "MESSAGE_CREATE" => serde_json::from_value::<Message>(d.clone()).map(drop),
         "READY" => serde_json::from_value::<Ready>(d.clone()).map(drop),
@@ -555,6 +638,20 @@ async fn rest_api(
             Json(m).into_response()
         }
         ("DELETE", ["channels", _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("GET", ["channels", channel]) => {
+            let known = lock(&shared.channels)
+                .iter()
+                .find(|c| c["id"].as_str() == Some(*channel))
+                .cloned();
+            match known {
+                Some(c) => Json(c).into_response(),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({"message": "Unknown Channel", "code": 10003})),
+                )
+                    .into_response(),
+            }
+        }
         _ => error(StatusCode::NOT_FOUND, "404: Not Found"),
     }
 }

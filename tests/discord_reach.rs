@@ -1,0 +1,394 @@
+//! Where people ask, against the fake Discord: a message's Apps menu and
+//! its Post button, `/topic` for someone, threads under answer channels,
+//! forum posts, and an install to a person's own account.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::fake_discord::{bot_user, user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
+use support::reading::{assert_no_pings, custom_ids, embed, is_ephemeral};
+use support::{Session, TIMEOUT};
+
+const ANSWER_MESSAGE: &str = "Answer with CSPO/PSPO bot";
+
+const ALICE: u64 = 1_300_000_000_000_000_001;
+const BOB: u64 = 1_300_000_000_000_000_002;
+const FORUM: u64 = 1_100_000_000_000_000_050;
+
+fn alice() -> Value {
+    user_json(ALICE, "alice", false)
+}
+
+fn bob() -> Value {
+    user_json(BOB, "bob", false)
+}
+
+fn title(data: &Value) -> &str {
+    embed(data)["title"].as_str().unwrap_or_default()
+}
+
+fn post_id(data: &Value) -> Option<String> {
+    custom_ids(data)
+        .into_iter()
+        .find(|id| id.starts_with("post:"))
+}
+
+/// How long to wait before concluding that something did not happen:
+/// the bot answers in milliseconds, so a message it would answer has been
+/// answered well within this.
+const QUIET: Duration = Duration::from_millis(700);
+
+#[tokio::test]
+async fn every_command_is_registered_for_servers_and_accounts_with_the_message_command() {
+    let s = Session::start(&[]).await;
+    let put = s
+        .fake
+        .wait_call(
+            "PUT",
+            &format!("/api/v10/applications/{APP_ID}/commands"),
+            TIMEOUT,
+        )
+        .await;
+    let commands = put.body.as_array().cloned().unwrap_or_default();
+    assert!(!commands.is_empty());
+    for c in &commands {
+        assert_eq!(c["integration_types"], json!([0, 1]), "{c}");
+        assert_eq!(c["contexts"], json!([0, 1, 2]), "{c}");
+    }
+    let menu = commands
+        .iter()
+        .find(|c| c["name"] == ANSWER_MESSAGE)
+        .unwrap_or_else(|| panic!("no message command in {commands:?}"));
+    assert_eq!(menu["type"], json!(3));
+    assert!(
+        menu.get("options").is_none_or(|o| o == &json!([])),
+        "{menu}"
+    );
+    assert!(
+        menu.get("description").is_none_or(|d| d == &json!("")),
+        "{menu}"
+    );
+    let topic = commands
+        .iter()
+        .find(|c| c["name"] == "topic")
+        .unwrap_or_else(|| panic!("no /topic"));
+    assert_eq!(topic["type"], json!(1));
+    let kinds: Vec<(&str, u64)> = topic["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap_or_default(),
+                o["type"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [("name", 3), ("for", 6)]);
+}
+
+#[tokio::test]
+async fn a_message_is_answered_privately_and_post_replies_to_it_without_pings() {
+    let s = Session::start(&[]).await;
+    let (asked, target) = s.fake.message_object(
+        &bob(),
+        CHANNEL_ID,
+        "hey does the pspo cert ever expire? @everyone",
+    );
+    let (id, token, d) = s.fake.message_command(ANSWER_MESSAGE, &target, ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let callback = s.fake.wait_callback(id, &token, TIMEOUT).await;
+    assert_eq!(callback["type"], json!(4));
+    let private = callback["data"].clone();
+    assert!(is_ephemeral(&private), "only the clicker sees it first");
+    assert_eq!(title(&private), "Does PSPO expire?");
+    let post = post_id(&private).unwrap_or_else(|| panic!("no Post button: {private}"));
+    assert!(
+        s.fake.posted(CHANNEL_ID).is_empty(),
+        "nothing public before Post"
+    );
+
+    // Post: the same answer, public, as a reply to Bob's message.
+    // The click arrives on the private message, as Discord sends it.
+    let mut on = s.fake.message_object(&bot_user(), CHANNEL_ID, "").1;
+    on["embeds"] = private["embeds"].clone();
+    on["components"] = private["components"].clone();
+    on["flags"] = json!(64);
+    let (click, click_token, d) = s.fake.button_on(&post, ALICE, on);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let reply = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await;
+    assert_eq!(
+        embed(&reply.body)["title"],
+        json!("Does PSPO expire?"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        embed(&reply.body)["description"],
+        embed(&private)["description"]
+    );
+    assert!(!is_ephemeral(&reply.body));
+    assert_no_pings(&reply.body);
+    assert!(
+        post_id(&reply.body).is_none(),
+        "the public answer has no Post button"
+    );
+    let done = s.fake.wait_callback(click, &click_token, TIMEOUT).await;
+    assert_eq!(done["type"], json!(7), "the private answer is updated");
+    assert_eq!(title(&done["data"]), "Posted");
+
+    // A message the article cannot answer: the private fallback, no Post.
+    let (_, weather) = s
+        .fake
+        .message_object(&bob(), CHANNEL_ID, "anyone know a good pizza place?");
+    let (id, token, d) = s.fake.message_command(ANSWER_MESSAGE, &weather, ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let fallback = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    assert!(is_ephemeral(&fallback));
+    assert_eq!(post_id(&fallback), None, "{fallback}");
+}
+
+#[tokio::test]
+async fn topic_for_someone_addresses_and_may_ping_only_them() {
+    let s = Session::start(&[]).await;
+    let (id, token, d) = s.fake.command(
+        "topic",
+        json!([{"name": "name", "type": 3, "value": "pspo-validity"}]),
+        ALICE,
+    );
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let plain = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    assert_eq!(title(&plain), "Does PSPO expire?");
+    assert!(!is_ephemeral(&plain));
+    assert_no_pings(&plain);
+    assert!(plain.get("content").is_none_or(|c| c == &json!("")));
+
+    let (id, token, mut d) = s.fake.command(
+        "topic",
+        json!([
+            {"name": "name", "type": 3, "value": "pspo-validity"},
+            {"name": "for", "type": 6, "value": BOB.to_string()},
+        ]),
+        ALICE,
+    );
+    // Discord resolves a user option's user alongside it.
+    d["data"]["resolved"] = json!({"users": {BOB.to_string(): bob()}});
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let addressed = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    assert_eq!(title(&addressed), "Does PSPO expire?");
+    assert!(!is_ephemeral(&addressed));
+    let content = addressed["content"].as_str().unwrap_or_default();
+    assert!(content.starts_with(&format!("<@{BOB}>")), "{content}");
+    let m = &addressed["allowed_mentions"];
+    assert_eq!(m["users"], json!([BOB.to_string()]), "only Bob: {m}");
+    assert_eq!(m["parse"], json!([]), "{m}");
+    assert_eq!(m["roles"], json!([]), "{m}");
+    assert_eq!(m["replied_user"], json!(false), "{m}");
+
+    // A name that is no topic: a private "did you mean".
+    let (id, token, d) = s.fake.command(
+        "topic",
+        json!([{"name": "name", "type": 3, "value": "pspo regstry"}]),
+        ALICE,
+    );
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let miss = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    assert!(is_ephemeral(&miss));
+    assert!(
+        custom_ids(&miss).contains(&"topic:pspo-registry".to_string()),
+        "{miss}"
+    );
+}
+
+#[tokio::test]
+async fn a_thread_under_an_answer_channel_is_answered_like_the_channel() {
+    let s = Session::start(&[
+        ("ANSWER_CHANNELS", &CHANNEL_ID.to_string()),
+        ("MESSAGE_COOLDOWN_SECONDS", "0"),
+    ])
+    .await;
+    // A thread Discord announced. (Events are handled concurrently, so
+    // the message may still be read before the announcement: the lookup
+    // covers that.)
+    let announced = s.fake.id();
+    s.fake.dispatch(
+        "THREAD_CREATE",
+        s.fake.open_thread(announced, CHANNEL_ID, "cert chat"),
+    );
+    let (asked, m) = s.fake.message(
+        &alice(),
+        announced,
+        Some(GUILD_ID),
+        "does pspo expire?",
+        &[],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    let reply = s.fake.wait_reply(announced, asked, TIMEOUT).await;
+    assert_eq!(embed(&reply.body)["title"], json!("Does PSPO expire?"));
+
+    // A thread from before the bot connected: looked up once.
+    let older = s.fake.id();
+    s.fake.open_thread(older, CHANNEL_ID, "older thread");
+    for question in ["does cspo expire?", "what is pspo?"] {
+        let (asked, m) = s
+            .fake
+            .message(&alice(), older, Some(GUILD_ID), question, &[]);
+        s.fake.dispatch("MESSAGE_CREATE", m);
+        s.fake.wait_reply(older, asked, TIMEOUT).await;
+    }
+    let lookups = s
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "GET" && c.path == format!("/api/v10/channels/{older}"))
+        .count();
+    assert_eq!(lookups, 1, "what a channel is, is looked up once");
+
+    // A thread under some other channel is not read.
+    let elsewhere = s.fake.id();
+    s.fake.dispatch(
+        "THREAD_CREATE",
+        s.fake
+            .open_thread(elsewhere, 1_100_000_000_000_000_077, "off topic"),
+    );
+    let (_, m) = s.fake.message(
+        &alice(),
+        elsewhere,
+        Some(GUILD_ID),
+        "does pspo expire?",
+        &[],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    tokio::time::sleep(QUIET).await;
+    assert!(s.fake.posted(elsewhere).is_empty());
+}
+
+#[tokio::test]
+async fn a_new_forum_post_gets_one_answer_in_its_thread_and_follow_ups_need_a_mention() {
+    let s = Session::start(&[
+        ("FORUM_CHANNELS", &FORUM.to_string()),
+        ("MESSAGE_COOLDOWN_SECONDS", "0"),
+    ])
+    .await;
+    let post = s.fake.id();
+    s.fake.dispatch(
+        "THREAD_CREATE",
+        s.fake
+            .open_thread(post, FORUM, "Does the PSPO certification ever expire?"),
+    );
+    // A forum post opens with a message of the thread's own id; without
+    // the Message Content intent its text arrives empty.
+    let mut starter = s.fake.message(&alice(), post, Some(GUILD_ID), "", &[]).1;
+    starter["id"] = json!(post.to_string());
+    s.fake.dispatch("MESSAGE_CREATE", starter);
+    let answer = s.fake.wait_reply(post, post, TIMEOUT).await;
+    assert_eq!(embed(&answer.body)["title"], json!("Does PSPO expire?"));
+    assert_no_pings(&answer.body);
+
+    // Another message in the thread, not addressed to the bot: no answer.
+    let (unasked, m) = s
+        .fake
+        .message(&bob(), post, Some(GUILD_ID), "what is cspo then?", &[]);
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    // The author follows up by mentioning the bot: the conversation goes on.
+    let (asked, m) = s.fake.message(
+        &alice(),
+        post,
+        Some(GUILD_ID),
+        &format!("<@{BOT_ID}> and for cspo?"),
+        &[bot_user()],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    let follow_up = s.fake.wait_reply(post, asked, TIMEOUT).await;
+    assert_eq!(embed(&follow_up.body)["title"], json!("Does CSPO expire?"));
+    tokio::time::sleep(QUIET).await;
+    assert!(s.fake.reply_to(post, unasked).is_none());
+    assert_eq!(s.fake.posted(post).len(), 2, "one answer, one follow-up");
+
+    // A forum post the bot is not sure about is left alone.
+    let vague = s.fake.id();
+    s.fake.dispatch(
+        "THREAD_CREATE",
+        s.fake.open_thread(vague, FORUM, "hello all"),
+    );
+    let mut starter = s.fake.message(&alice(), vague, Some(GUILD_ID), "", &[]).1;
+    starter["id"] = json!(vague.to_string());
+    s.fake.dispatch("MESSAGE_CREATE", starter);
+    tokio::time::sleep(QUIET).await;
+    assert!(s.fake.posted(vague).is_empty());
+}
+
+/// Where the bot is installed to Alice's account only: a group DM, with
+/// no guild and no member, authorized by her.
+fn from_her_account(d: &mut Value, channel: u64) {
+    let Some(obj) = d.as_object_mut() else {
+        panic!("an interaction is an object")
+    };
+    obj.remove("member");
+    obj.remove("guild_id");
+    obj.remove("guild_locale");
+    obj.insert("user".into(), alice());
+    obj.insert("channel_id".into(), json!(channel.to_string()));
+    obj.insert(
+        "channel".into(),
+        json!({"id": channel.to_string(), "type": 3}),
+    );
+    obj.insert("context".into(), json!(2));
+    obj.insert(
+        "authorizing_integration_owners".into(),
+        json!({"1": ALICE.to_string()}),
+    );
+}
+
+#[tokio::test]
+async fn from_a_personal_install_everything_goes_through_the_interaction_response() {
+    let s = Session::start(&[]).await;
+    let group = s.fake.id();
+    let (id, token, mut d) = s.fake.command(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "does pspo expire?"}]),
+        ALICE,
+    );
+    from_her_account(&mut d, group);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let callback = s.fake.wait_callback(id, &token, TIMEOUT).await;
+    assert_eq!(callback["type"], json!(4));
+    assert_eq!(title(&callback["data"]), "Does PSPO expire?");
+
+    // Post from there: the bot cannot send to that channel, so the
+    // interaction's response is the public answer, linking the message.
+    let (asked, mut target) = s.fake.message_object(&bob(), group, "does pspo expire?");
+    target.as_object_mut().map(|m| m.remove("guild_id"));
+    let (id, token, mut d) = s.fake.message_command(ANSWER_MESSAGE, &target, ALICE);
+    from_her_account(&mut d, group);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let private = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    let post = post_id(&private).unwrap_or_else(|| panic!("no Post: {private}"));
+    let (click, click_token, mut d) = s.fake.button_on(
+        &post,
+        ALICE,
+        s.fake.message_object(&bot_user(), group, "").1,
+    );
+    from_her_account(&mut d, group);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let shared = s.fake.wait_callback(click, &click_token, TIMEOUT).await;
+    assert_eq!(shared["type"], json!(4));
+    assert!(!is_ephemeral(&shared["data"]));
+    let text = embed(&shared["data"])["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        text.contains(&format!("https://discord.com/channels/@me/{group}/{asked}")),
+        "{text}"
+    );
+    assert_no_pings(&shared["data"]);
+    assert!(
+        s.fake
+            .calls()
+            .iter()
+            .all(|c| !c.path.starts_with("/api/v10/channels/")),
+        "no channel call where the bot is no member"
+    );
+}
