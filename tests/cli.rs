@@ -174,7 +174,7 @@ fn the_console_shows_the_discord_replies_as_text() {
     for expected in [
         "== Does PSPO expire? ==",
         "== CSPO vs PSPO ==",
-        "Validity and renewal · CSPO",
+        "  Validity and renewal\n    CSPO: Comes with",
         "== Pick two different certifications ==",
         "(only you can see this)",
         "Phone: 408-878-3078",

@@ -236,10 +236,14 @@ pub fn human_date(iso: &str) -> String {
 }
 
 /// The reply to a button or menu choice, by its `custom_id` (or the
-/// chosen value): `topic:<id>` opens that topic.
+/// chosen value): `topic:<id>` opens that topic, `topics:page:<n>` shows
+/// that page of `/topics` to the one who clicked.
 pub fn component(faq: &Faq, id: &str) -> Option<Reply> {
     if let Some((topic, vote)) = feedback::parse(id) {
         return Some(thanks(faq, topic, vote));
+    }
+    if let Some(page) = super::topics::page_asked(id) {
+        return Some(super::topics::page(faq, page).ephemeral());
     }
     let topic = id.strip_prefix(TOPIC_PREFIX)?;
     faq.topic(topic).map(|t| topic_reply(&faq.knowledge, t))

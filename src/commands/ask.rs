@@ -1,10 +1,9 @@
 //! `/ask question:` — answers a question in plain words.
 
-use super::{
-    choices, Args, Asked, Choice, CommandSpec, OptionKind, OptionSpec, Outcome, SlashCommand,
-};
+mod suggest;
+
+use super::{Args, Asked, Choice, CommandSpec, OptionKind, OptionSpec, Outcome, SlashCommand};
 use crate::conversation;
-use crate::limits;
 use crate::reply::Reply;
 use crate::Faq;
 
@@ -64,20 +63,10 @@ impl SlashCommand for Ask {
         }
     }
 
-    /// Suggests known questions that fit what has been typed so far; the
-    /// chosen one is sent as the question.
+    /// What was typed, then the known questions that fit it, best first
+    /// (see [`suggest`]); the chosen one is sent as the question.
     fn autocomplete(&self, faq: &Faq, _option: &str, typed: &str) -> Vec<Choice> {
-        let found = faq.matcher.complete(typed, limits::AUTOCOMPLETE_CHOICES);
-        let mut out = choices(found.into_iter().map(|(_, q)| (q, q)));
-        // What the user typed is always a choice too, so autocomplete
-        // never stops them sending their own words.
-        let typed = typed.trim();
-        if !typed.is_empty() && !out.iter().any(|c| c.value == typed) {
-            let own = choices([(typed, limits::clamp(typed, limits::CHOICE_VALUE))]);
-            out.splice(0..0, own);
-            out.truncate(limits::AUTOCOMPLETE_CHOICES);
-        }
-        out
+        suggest::suggestions(faq, typed)
     }
 
     fn console_args(&self, rest: &str) -> Args {

@@ -9,6 +9,8 @@ mod ask;
 mod compare;
 mod contact;
 mod help;
+#[cfg(test)]
+pub(crate) mod test_knowledge;
 mod topic;
 mod topics;
 
@@ -279,8 +281,17 @@ mod tests {
         let faq = faq();
         let reply = run("compare", Args::default());
         assert_eq!(reply.title.as_deref(), Some("CSPO vs PSPO"));
-        assert_eq!(reply.fields.len(), faq.knowledge.dimensions.len() * 3);
-        assert!(reply.fields.iter().all(|f| f.inline));
+        let names: Vec<&str> = reply.fields.iter().map(|f| f.name.as_str()).collect();
+        let labels: Vec<&str> = faq
+            .knowledge
+            .dimensions
+            .iter()
+            .map(|d| d.label.as_str())
+            .collect();
+        assert_eq!(names, labels);
+        assert!(reply.fields.iter().all(|f| !f.inline
+            && f.value.starts_with("**CSPO:** ")
+            && f.value.contains("\n**PSPO:** ")));
         let same = run(
             "compare",
             Args::default().with("first", "pspo").with("second", "pspo"),
