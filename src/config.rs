@@ -2,9 +2,10 @@
 //! start-up. Every variable is listed, with a comment, in `.env.example`.
 
 use std::fmt;
+use std::io::Read;
 use std::net::SocketAddr;
 use std::num::NonZeroU64;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::conversation::{memory, Conversations};
@@ -60,6 +61,21 @@ pub enum ConfigError {
     /// wrong variable would end up in logs), so only its shape is described.
     #[error("{name} is not valid: {problem}")]
     Malformed { name: &'static str, problem: String },
+    /// A secret given both directly and as a file: which one is meant
+    /// cannot be guessed.
+    #[error("{name} and {file_name} are both set; set only one: the secret itself, or the path of a file that holds it")]
+    Conflict {
+        name: &'static str,
+        file_name: &'static str,
+    },
+    /// A secret file (`…_FILE`) that cannot be used. Only its path and
+    /// what is wrong with it are told, never what it holds.
+    #[error("{name} is {path:?}, which {problem}")]
+    SecretFile {
+        name: &'static str,
+        path: PathBuf,
+        problem: String,
+    },
 }
 
 /// Reads a variable; empty counts as unset, so `FOO=` in `.env` is harmless.
@@ -182,8 +198,106 @@ fn log_path(name: &str, default: &str) -> Option<PathBuf> {
     }
 }
 
-pub fn discord_token() -> Option<Secret> {
-    var("DISCORD_TOKEN").map(Secret::new)
+/// The bot token, from `DISCORD_TOKEN` or the file `DISCORD_TOKEN_FILE`
+/// names: `None` when neither is set, so the bot is not meant to connect;
+/// `Some(Err(..))` when one is set but unusable (both set, or a file that
+/// cannot be read), which is still a bot that was meant to connect.
+pub fn discord_token() -> Option<Result<Secret, ConfigError>> {
+    discord_token_from(var)
+}
+
+fn discord_token_from(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Option<Result<Secret, ConfigError>> {
+    secret(
+        "DISCORD_TOKEN",
+        lookup("DISCORD_TOKEN"),
+        "DISCORD_TOKEN_FILE",
+        lookup("DISCORD_TOKEN_FILE"),
+    )
+    .transpose()
+}
+
+/// The most a secret file may hold. A token is under 100 characters and a
+/// public key 64, so anything far larger is the wrong file, and reading
+/// stops there.
+pub const SECRET_FILE_MAX_BYTES: u64 = 64 * 1024;
+
+/// A secret given directly (`name`) or as the path of a file that holds
+/// it (`file_name`), as container secrets and systemd credentials give
+/// them; `None` when neither is set.
+fn secret(
+    name: &'static str,
+    value: Option<String>,
+    file_name: &'static str,
+    file: Option<String>,
+) -> Result<Option<Secret>, ConfigError> {
+    match (value, file) {
+        (Some(_), Some(_)) => Err(ConfigError::Conflict { name, file_name }),
+        (Some(value), None) => Ok(Some(Secret::new(value))),
+        (None, Some(path)) => read_secret_file(file_name, Path::new(&path)).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Reads the secret in the file at `path` (named by the variable `name`),
+/// without the whitespace and line break around it. Only a regular file
+/// (or a link to one) is read, so a FIFO or a device is refused rather
+/// than waited on, and at most [`SECRET_FILE_MAX_BYTES`] of it. No error
+/// quotes the file.
+pub fn read_secret_file(name: &'static str, path: &Path) -> Result<Secret, ConfigError> {
+    let refuse = |problem: String| ConfigError::SecretFile {
+        name,
+        path: path.to_path_buf(),
+        problem,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| refuse(io_problem(&e)))?;
+    if meta.is_dir() {
+        return Err(refuse("is a folder, not a file".to_string()));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
+            "is not a regular file (a FIFO or a device?)".to_string(),
+        ));
+    }
+    let too_large = || {
+        refuse(format!(
+            "is larger than {} KiB; it should hold the secret alone",
+            SECRET_FILE_MAX_BYTES / 1024
+        ))
+    };
+    if meta.len() > SECRET_FILE_MAX_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(SECRET_FILE_MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| refuse(io_problem(&e)))?;
+    if bytes.len() as u64 > SECRET_FILE_MAX_BYTES {
+        return Err(too_large());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| refuse("is not UTF-8 text".to_string()))?;
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(refuse("is empty".to_string()));
+    }
+    if value.contains(['\n', '\r']) {
+        return Err(refuse(
+            "holds more than one line; it should hold the secret alone".to_string(),
+        ));
+    }
+    Ok(Secret::new(value.to_string()))
+}
+
+/// What went wrong opening or reading a file, in words.
+fn io_problem(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".to_string(),
+        std::io::ErrorKind::PermissionDenied => {
+            "cannot be read by this user (permission denied)".to_string()
+        }
+        _ => format!("cannot be read: {e}"),
+    }
 }
 
 pub fn log_format() -> Result<LogFormat, ConfigError> {
@@ -261,10 +375,11 @@ impl DiscordConfig {
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<DiscordConfig, ConfigError> {
-        let token = lookup("DISCORD_TOKEN").map(Secret::new).ok_or(ConfigError::Missing {
-            name: "DISCORD_TOKEN",
-            hint: "set it to your bot's token from the Discord developer portal (Bot, Reset Token); see .env.example",
-        })?;
+        let token = discord_token_from(&lookup)
+            .ok_or(ConfigError::Missing {
+                name: "DISCORD_TOKEN",
+                hint: "set it to your bot's token from the Discord developer portal (Bot, Reset Token), or DISCORD_TOKEN_FILE to a file that holds it; see .env.example",
+            })??;
         let id = |name: &'static str| lookup(name).map(|v| snowflake(name, &v)).transpose();
         let ids = |name: &'static str| match lookup(name) {
             None => Ok(Vec::new()),
@@ -348,12 +463,41 @@ pub struct HttpConfig {
 }
 
 impl HttpConfig {
-    /// Reads `DISCORD_PUBLIC_KEY` and the limits; `addr` comes from the
-    /// command line (which already fell back to `HTTP_ADDR` and the
-    /// default).
+    /// Reads `DISCORD_PUBLIC_KEY` (or the file `DISCORD_PUBLIC_KEY_FILE`
+    /// names) and the limits; `addr` comes from the command line (which
+    /// already fell back to `HTTP_ADDR` and the default).
     pub fn from_env(addr: &str) -> Result<HttpConfig, ConfigError> {
-        let mut config = HttpConfig::parse(addr, var("DISCORD_PUBLIC_KEY").as_deref())?;
-        config.limits = http_limits_from(var)?;
+        HttpConfig::from_lookup(addr, var)
+    }
+
+    /// [`HttpConfig::from_env`] through `lookup`, which returns a
+    /// variable's trimmed, non-empty value.
+    pub fn from_lookup(
+        addr: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<HttpConfig, ConfigError> {
+        let file = lookup("DISCORD_PUBLIC_KEY_FILE");
+        let key = secret(
+            "DISCORD_PUBLIC_KEY",
+            lookup("DISCORD_PUBLIC_KEY"),
+            "DISCORD_PUBLIC_KEY_FILE",
+            file.clone(),
+        )?;
+        let mut config = match (
+            HttpConfig::parse(addr, key.as_ref().map(Secret::expose)),
+            file,
+        ) {
+            // The key came from a file: name the file, not the variable.
+            (Err(ConfigError::Malformed { problem, .. }), Some(path)) => {
+                return Err(ConfigError::SecretFile {
+                    name: "DISCORD_PUBLIC_KEY_FILE",
+                    path: PathBuf::from(path),
+                    problem: format!("does not hold a valid public key: {problem}"),
+                })
+            }
+            (parsed, _) => parsed?,
+        };
+        config.limits = http_limits_from(lookup)?;
         Ok(config)
     }
 
@@ -363,7 +507,7 @@ impl HttpConfig {
         let addr = socket_addr("HTTP_ADDR", addr)?;
         let public_key = public_key.ok_or(ConfigError::Missing {
             name: "DISCORD_PUBLIC_KEY",
-            hint: "copy the application's public key from the General Information page of Discord's developer portal",
+            hint: "copy the application's public key from the General Information page of Discord's developer portal (or set DISCORD_PUBLIC_KEY_FILE to a file that holds it)",
         })?;
         Ok(HttpConfig {
             addr,
@@ -889,6 +1033,175 @@ mod tests {
                 "{name} is missing from the README"
             );
         }
+    }
+
+    /// A file holding `content`, in a folder of its own (kept alive by the
+    /// returned guard).
+    fn secret_file(content: &[u8]) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("secret");
+        std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
+        (dir, path.display().to_string())
+    }
+
+    #[test]
+    fn the_token_can_come_from_a_file_without_its_line_break() {
+        let (_dir, path) = secret_file(b"abc.def.ghi\n");
+        let c = config(&[("DISCORD_TOKEN_FILE", &path)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.token.expose(), "abc.def.ghi");
+        assert!(!format!("{c:?}").contains("abc.def"), "{c:?}");
+        let (_dir, path) = secret_file(b"  abc.def.ghi \r\n\n");
+        let token = discord_token_from(|n| (n == "DISCORD_TOKEN_FILE").then(|| path.clone()));
+        assert_eq!(
+            token.map(|t| t.map(|s| s.expose().to_string())),
+            Some(Ok("abc.def.ghi".to_string()))
+        );
+        assert!(discord_token_from(|_| None).is_none());
+    }
+
+    #[test]
+    fn a_token_and_a_token_file_together_are_refused_naming_both() {
+        let (_dir, path) = secret_file(b"from.the.file\n");
+        let err = config(&[
+            ("DISCORD_TOKEN", "from.the.variable"),
+            ("DISCORD_TOKEN_FILE", &path),
+        ])
+        .err();
+        assert_eq!(
+            err,
+            Some(ConfigError::Conflict {
+                name: "DISCORD_TOKEN",
+                file_name: "DISCORD_TOKEN_FILE"
+            })
+        );
+        let line = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            line.contains("DISCORD_TOKEN and DISCORD_TOKEN_FILE are both set"),
+            "{line}"
+        );
+        assert!(
+            !line.contains("from.the") && !line.contains(&path),
+            "{line}"
+        );
+        // Still a bot that was meant to connect, not the console.
+        let token = discord_token_from(|n| match n {
+            "DISCORD_TOKEN" => Some("x".to_string()),
+            "DISCORD_TOKEN_FILE" => Some(path.clone()),
+            _ => None,
+        });
+        assert!(matches!(token, Some(Err(ConfigError::Conflict { .. }))));
+    }
+
+    #[test]
+    fn an_unusable_token_file_is_named_and_never_quoted() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let missing = dir.path().join("nope").display().to_string();
+        let (_a, empty) = secret_file(b"");
+        let (_b, blank) = secret_file(b" \n\t\n");
+        let (_c, two_lines) = secret_file(b"DISCORD_TOKEN=abc.def.ghi\nOTHER=abc.def.ghi\n");
+        let (_d, binary) = secret_file(b"abc.def.ghi\xff\xfe");
+        let huge_content = vec![b'a'; SECRET_FILE_MAX_BYTES as usize + 1];
+        let (_e, huge) = secret_file(&huge_content);
+        let folder = dir.path().display().to_string();
+        for (path, expected) in [
+            (&missing, "does not exist"),
+            (&empty, "is empty"),
+            (&blank, "is empty"),
+            (&two_lines, "more than one line"),
+            (&binary, "not UTF-8"),
+            (&huge, "larger than 64 KiB"),
+            (&folder, "is a folder"),
+        ] {
+            let err = config(&[("DISCORD_TOKEN_FILE", path)]).err();
+            assert!(
+                matches!(&err, Some(ConfigError::SecretFile { name: "DISCORD_TOKEN_FILE", path: p, .. }) if p == Path::new(path)),
+                "{path}: {err:?}"
+            );
+            let line = err.as_ref().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                line.starts_with(&format!("DISCORD_TOKEN_FILE is {path:?}, which ")),
+                "{line}"
+            );
+            assert!(line.contains(expected), "{path}: {line}");
+            for shown in [line, format!("{err:?}")] {
+                assert!(
+                    !shown.contains("abc.def") && !shown.contains("aaaa"),
+                    "{shown}"
+                );
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_as_the_token_file_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("fifo");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        // SAFETY: mkfifo(3) with a valid NUL-terminated path in a folder
+        // this test owns.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let err = read_secret_file("DISCORD_TOKEN_FILE", &path).err();
+        let line = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(line.contains("not a regular file"), "{line}");
+    }
+
+    #[test]
+    fn the_public_key_can_come_from_a_file() {
+        let http = |vars: &[(&str, &str)]| {
+            HttpConfig::from_lookup("127.0.0.1:0", |name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        let (_dir, path) = secret_file(format!("{RFC_KEY}\n").as_bytes());
+        let key = http(&[("DISCORD_PUBLIC_KEY_FILE", &path)])
+            .map(|c| hex::encode(c.public_key.as_bytes()));
+        assert_eq!(key, Ok(RFC_KEY.to_string()));
+
+        assert_eq!(
+            http(&[
+                ("DISCORD_PUBLIC_KEY", RFC_KEY),
+                ("DISCORD_PUBLIC_KEY_FILE", &path)
+            ])
+            .err(),
+            Some(ConfigError::Conflict {
+                name: "DISCORD_PUBLIC_KEY",
+                file_name: "DISCORD_PUBLIC_KEY_FILE"
+            })
+        );
+
+        // A token saved where the key should be: the file is named, what
+        // it holds is not shown.
+        let (_dir, wrong) = secret_file(b"MTIzNDU2Nzg5MC5hYmNkZWYuZ2hpamts\n");
+        let err = http(&[("DISCORD_PUBLIC_KEY_FILE", &wrong)]).err();
+        let line = err.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(
+            line.starts_with(&format!("DISCORD_PUBLIC_KEY_FILE is {wrong:?}, which does not hold a valid public key: expected 64 hex digits")),
+            "{line}"
+        );
+        assert!(
+            !line.contains("MTIz") && !format!("{err:?}").contains("MTIz"),
+            "{line}"
+        );
+
+        let (_dir, empty) = secret_file(b"\n");
+        assert!(matches!(
+            http(&[("DISCORD_PUBLIC_KEY_FILE", &empty)]),
+            Err(ConfigError::SecretFile {
+                name: "DISCORD_PUBLIC_KEY_FILE",
+                ..
+            })
+        ));
+        // The limits are still read.
+        let limited = http(&[
+            ("DISCORD_PUBLIC_KEY_FILE", &path),
+            ("HTTP_MAX_CONNECTIONS", "7"),
+        ])
+        .map(|c| c.limits.max_connections);
+        assert_eq!(limited, Ok(7));
     }
 
     #[test]
