@@ -406,7 +406,12 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             idle_timeout = ?limits.idle_timeout,
             "listening on {bound}; POST /interactions, GET /healthz, GET /metrics"
         );
-        let state = http::server::AppState::new(faq, ops, settings.public_key);
+        let webhooks = crate::discord::webhooks::InteractionWebhooks::new(
+            &settings.api_base,
+            settings.rest_timeout,
+        )
+        .context("building the client for Discord's API")?;
+        let state = http::server::AppState::new(faq, ops, settings.public_key, webhooks);
         http::server::serve(listener, state, limits, shutdown)
             .await
             .context("serving HTTP")?;

@@ -391,21 +391,7 @@ impl DiscordConfig {
         };
         let answer_channels = ids("ANSWER_CHANNELS")?;
         let forum_channels = ids("FORUM_CHANNELS")?;
-        let http_proxy = lookup("DISCORD_HTTP_PROXY")
-            .map(|v| {
-                if (v.starts_with("http://") || v.starts_with("https://"))
-                    && !v.contains(char::is_whitespace)
-                {
-                    Ok(v.trim_end_matches('/').to_string())
-                } else {
-                    Err(ConfigError::Invalid {
-                        name: "DISCORD_HTTP_PROXY",
-                        value: v,
-                        expected: "a base URL such as http://127.0.0.1:3000",
-                    })
-                }
-            })
-            .transpose()?;
+        let http_proxy = http_proxy(&lookup)?;
         let cooldown = match lookup("MESSAGE_COOLDOWN_SECONDS") {
             None => DEFAULT_COOLDOWN,
             Some(v) => {
@@ -430,20 +416,47 @@ impl DiscordConfig {
             metrics_addr: lookup("METRICS_ADDR")
                 .map(|v| socket_addr("METRICS_ADDR", &v))
                 .transpose()?,
-            rest_timeout: match lookup("DISCORD_REST_TIMEOUT_SECONDS") {
-                None => DEFAULT_REST_TIMEOUT,
-                Some(v) => v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 300.0)
-                    .map(Duration::from_secs_f64)
-                    .ok_or(ConfigError::Invalid {
-                        name: "DISCORD_REST_TIMEOUT_SECONDS",
-                        value: v,
-                        expected: "a number of seconds above 0 and at most 300, such as 10",
-                    })?,
-            },
+            rest_timeout: rest_timeout(&lookup)?,
         })
+    }
+}
+
+/// Discord's API, where calls go with no REST proxy.
+pub const DISCORD_API: &str = crate::discord::webhooks::DISCORD_API;
+
+/// `DISCORD_HTTP_PROXY`: a REST proxy's base URL, if one is set.
+fn http_proxy(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<String>, ConfigError> {
+    lookup("DISCORD_HTTP_PROXY")
+        .map(|v| {
+            if (v.starts_with("http://") || v.starts_with("https://"))
+                && !v.contains(char::is_whitespace)
+            {
+                Ok(v.trim_end_matches('/').to_string())
+            } else {
+                Err(ConfigError::Invalid {
+                    name: "DISCORD_HTTP_PROXY",
+                    value: v,
+                    expected: "a base URL such as http://127.0.0.1:3000",
+                })
+            }
+        })
+        .transpose()
+}
+
+/// `DISCORD_REST_TIMEOUT_SECONDS`: how long one REST call may take.
+fn rest_timeout(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    match lookup("DISCORD_REST_TIMEOUT_SECONDS") {
+        None => Ok(DEFAULT_REST_TIMEOUT),
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 300.0)
+            .map(Duration::from_secs_f64)
+            .ok_or(ConfigError::Invalid {
+                name: "DISCORD_REST_TIMEOUT_SECONDS",
+                value: v,
+                expected: "a number of seconds above 0 and at most 300, such as 10",
+            }),
     }
 }
 
@@ -460,6 +473,11 @@ pub struct HttpConfig {
     pub public_key: VerifyingKey,
     /// How long each client may take and how many are served at once.
     pub limits: Limits,
+    /// Where calls to Discord go: its API, or the REST proxy
+    /// `DISCORD_HTTP_PROXY` names.
+    pub api_base: String,
+    /// How long one of them may take (`DISCORD_REST_TIMEOUT_SECONDS`).
+    pub rest_timeout: Duration,
 }
 
 impl HttpConfig {
@@ -497,6 +515,8 @@ impl HttpConfig {
             }
             (parsed, _) => parsed?,
         };
+        config.api_base = http_proxy(&lookup)?.unwrap_or_else(|| DISCORD_API.to_string());
+        config.rest_timeout = rest_timeout(&lookup)?;
         config.limits = http_limits_from(lookup)?;
         Ok(config)
     }
@@ -513,6 +533,8 @@ impl HttpConfig {
             addr,
             public_key: parse_public_key(public_key)?,
             limits: Limits::default(),
+            api_base: DISCORD_API.to_string(),
+            rest_timeout: DEFAULT_REST_TIMEOUT,
         })
     }
 }

@@ -96,7 +96,7 @@ fn button_hint(button: &Button) -> Option<String> {
         Button::Action {
             label, custom_id, ..
         } => {
-            if let Some(id) = custom_id.strip_prefix(TOPIC_PREFIX) {
+            if let Some(id) = commands::opened_topic(custom_id) {
                 return Some(format!("[{label}] /open {id}"));
             }
             // Feedback is for Discord's users; a terminal has no one to

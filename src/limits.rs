@@ -28,6 +28,9 @@ pub const CHOICE_VALUE: usize = 100;
 pub const COMMAND_DESCRIPTION: usize = 100;
 pub const OPTION_STRING_MAX: usize = 6000;
 pub const URL_MAX: usize = 512;
+/// The question an answer shows above its card: far inside the embed
+/// author's 256, and one line on a phone's screen for most questions.
+pub const ASKED: usize = 200;
 
 /// Cuts `text` to at most `max` characters, ending with an ellipsis when
 /// anything was cut. Never splits a character.

@@ -11,6 +11,9 @@ use serde::Serialize;
 
 use crate::limits::{self, clamp, clamp_nonempty};
 
+/// What precedes the question an answer shows ([`Reply::asked`]).
+pub const ASKED_LABEL: &str = "Asked: ";
+
 /// The accent colour of answer cards.
 pub const COLOR_ANSWER: u32 = 0x2F6FEB;
 /// The accent colour of "I don't know" and error cards.
@@ -34,6 +37,9 @@ pub struct Reply {
     /// answer opens by addressing them, and they are the only one it may
     /// notify. Nobody else is ever pinged.
     pub addressed_to: Option<u64>,
+    /// The question this answers, as asked: shown above the card, so
+    /// others in the channel see what it answers (one line, clamped).
+    pub asked: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,6 +145,24 @@ impl Reply {
         self
     }
 
+    /// Adds `button` on a row of its own, after every other: the one row
+    /// that always survives [`Reply::within_limits`], which drops the rows
+    /// before it if there are too many.
+    pub fn last_row(mut self, button: Button) -> Reply {
+        self.rows.retain(|r| !r.is_empty());
+        let room = limits::ACTION_ROWS - usize::from(self.select.is_some()) - 1;
+        let mut kept: Vec<Vec<Button>> = Vec::new();
+        for row in std::mem::take(&mut self.rows) {
+            for chunk in row.chunks(limits::BUTTONS_PER_ROW) {
+                kept.push(chunk.to_vec());
+            }
+        }
+        kept.truncate(room);
+        kept.push(vec![button]);
+        self.rows = kept;
+        self
+    }
+
     /// Every button, row after row.
     pub fn buttons(&self) -> impl Iterator<Item = &Button> {
         self.rows.iter().flatten()
@@ -155,6 +179,18 @@ impl Reply {
 
     pub fn ephemeral(mut self) -> Reply {
         self.ephemeral = true;
+        self
+    }
+
+    /// The same reply, showing the question it answers: on one line,
+    /// with no control characters, at most [`limits::ASKED`] characters.
+    pub fn answering(mut self, question: &str) -> Reply {
+        let line = question
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.asked = (!line.is_empty()).then(|| clamp(&line, limits::ASKED));
         self
     }
 
@@ -184,6 +220,7 @@ impl Reply {
         self.url = self.url.filter(|u| is_link(u));
         self.description = clamp(&self.description, limits::EMBED_DESCRIPTION);
         self.footer = self.footer.map(|f| clamp(&f, limits::EMBED_FOOTER));
+        self.asked = self.asked.map(|a| clamp(&a, limits::ASKED));
         self.fields.truncate(limits::EMBED_FIELDS);
         for f in &mut self.fields {
             f.name = clamp_nonempty(&f.name, limits::FIELD_NAME, "\u{200b}");
@@ -247,6 +284,10 @@ impl Reply {
     pub fn embed_chars(&self) -> usize {
         let len = limits::char_len;
         self.title.as_deref().map_or(0, len)
+            + self
+                .asked
+                .as_deref()
+                .map_or(0, |a| len(a) + ASKED_LABEL.len())
             + len(&self.description)
             + self.footer.as_deref().map_or(0, len)
             + self
@@ -340,6 +381,42 @@ mod tests {
             .within_limits();
         let labels: Vec<&str> = reply.buttons().map(Button::label).collect();
         assert_eq!(labels, ["ok", "Open"]);
+    }
+
+    #[test]
+    fn the_question_shown_is_one_clamped_line() {
+        let reply = Reply::card("t", "d").answering("  does pspo\n\n expire?\u{7}  ");
+        assert_eq!(reply.asked.as_deref(), Some("does pspo expire?"));
+        let long = Reply::card("t", "d")
+            .answering(&"word ".repeat(100))
+            .within_limits();
+        assert_eq!(
+            long.asked.as_deref().map(limits::char_len),
+            Some(limits::ASKED)
+        );
+        assert_eq!(Reply::card("t", "d").answering(" \n ").asked, None);
+    }
+
+    #[test]
+    fn the_last_row_survives_however_many_rows_came_before() {
+        let mut reply = Reply::card("t", "d");
+        for i in 0..30 {
+            reply = reply.action_button("b", &format!("topic:{i}"), ButtonStyle::Secondary);
+        }
+        let reply = reply
+            .last_row(Button::Action {
+                label: "Remove".into(),
+                custom_id: "delete:1".into(),
+                style: ButtonStyle::Secondary,
+            })
+            .within_limits();
+        assert_eq!(reply.button_rows(), 5);
+        let last: Vec<&str> = reply
+            .button_rows_iter()
+            .last()
+            .map(|r| r.iter().map(Button::label).collect())
+            .unwrap_or_default();
+        assert_eq!(last, ["Remove"]);
     }
 
     #[test]

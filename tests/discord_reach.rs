@@ -197,7 +197,7 @@ async fn topic_for_someone_addresses_and_may_ping_only_them() {
     let miss = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
     assert!(is_ephemeral(&miss));
     assert!(
-        custom_ids(&miss).contains(&"topic:pspo-registry".to_string()),
+        custom_ids(&miss).contains(&"suggested:pspo-registry".to_string()),
         "{miss}"
     );
 }

@@ -276,15 +276,29 @@ async fn ask_answers_with_the_topic_card_in_time_and_never_pings() {
         (&link["label"], &link["url"]),
         (&json!("Read the full article"), &json!(article.url))
     );
-    // "Helpful" / "Not helpful" beside the link, then the related topics.
+    // "Helpful" / "Not helpful" beside the link, then the related topics,
+    // and Remove for the asker on a row of its own, last.
     let expected: Vec<String> = [
         format!("feedback:{}:up", topic.id),
         format!("feedback:{}:down", topic.id),
     ]
     .into_iter()
     .chain(topic.related.iter().take(3).map(|r| format!("topic:{r}")))
+    .chain([format!("delete:{ALICE}")])
     .collect();
     assert_eq!(custom_ids(data), expected);
+    let rows = data["components"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        rows.last()
+            .map(|r| r["components"].as_array().map(Vec::len)),
+        Some(Some(1)),
+        "Remove is alone on the last row"
+    );
+    // The card shows what it answers.
+    assert_eq!(
+        embed(data)["author"]["name"],
+        json!("Asked: does pspo expire?")
+    );
     assert!(!is_ephemeral(data));
     assert_no_pings(data);
 
@@ -599,8 +613,8 @@ async fn a_user_cooldown_and_repeat_pointers_keep_a_channel_calm() {
 }
 
 #[tokio::test]
-async fn only_the_asker_can_remove_an_answer() {
-    let s = Session::start(&[]).await;
+async fn only_the_asker_or_a_moderator_can_remove_an_answer() {
+    let s = Session::start(&[("MESSAGE_COOLDOWN_SECONDS", "0")]).await;
     let asked = say_to_bot(&s, &alice(), "does pspo expire?");
     let answer = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await;
     let answer_id = answer.created.unwrap_or_default();
@@ -614,14 +628,15 @@ async fn only_the_asker_can_remove_an_answer() {
     assert!(embed(&refused["data"])["description"]
         .as_str()
         .unwrap_or_default()
-        .contains("Only the person who asked"));
+        .contains("Only the person who asked, or a moderator"));
 
+    // The asker: the answer is blanked at once, then deleted.
     let (id, token, d) = s.fake.button(&delete, ALICE, answer_id);
     s.fake.dispatch("INTERACTION_CREATE", d);
-    assert_eq!(
-        s.fake.wait_callback(id, &token, TIMEOUT).await["type"],
-        json!(6)
-    );
+    let removed = s.fake.wait_callback(id, &token, TIMEOUT).await;
+    assert_eq!(removed["type"], json!(7));
+    assert_eq!(embed(&removed["data"])["title"], json!("Removed"));
+    assert!(custom_ids(&removed["data"]).is_empty());
     let path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{answer_id}");
     s.fake.wait_call("DELETE", &path, TIMEOUT).await;
     let deletes = s
@@ -631,6 +646,20 @@ async fn only_the_asker_can_remove_an_answer() {
         .filter(|c| c.method == "DELETE")
         .count();
     assert_eq!(deletes, 1, "Bob's click removed nothing");
+
+    // A moderator (Manage Messages) may remove anyone's answer.
+    let asked = say_to_bot(&s, &alice(), "what is cspo?");
+    let answer = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await;
+    let answer_id = answer.created.unwrap_or_default();
+    let (id, token, mut d) = s.fake.button(&delete, CAROL, answer_id);
+    d["member"]["permissions"] = json!((1u64 << 13).to_string());
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    assert_eq!(
+        s.fake.wait_callback(id, &token, TIMEOUT).await["type"],
+        json!(7)
+    );
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{answer_id}");
+    s.fake.wait_call("DELETE", &path, TIMEOUT).await;
 }
 
 #[cfg(unix)]

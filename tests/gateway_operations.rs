@@ -126,7 +126,8 @@ async fn unanswered_questions_from_commands_and_mentions_are_logged_but_chatter_
 #[tokio::test]
 async fn feedback_clicks_are_thanked_privately_and_logged() {
     let s = Session::start(&[]).await;
-    let (id, token, d) = s.fake.button("feedback:cspo-validity:down", ALICE, 1);
+    // "Not helpful" opens a form instead (see tests/browsing.rs).
+    let (id, token, d) = s.fake.button("feedback:cspo-validity:up", ALICE, 1);
     s.fake.dispatch("INTERACTION_CREATE", d);
     let reply = s.fake.wait_callback(id, &token, TIMEOUT).await;
     assert!(is_ephemeral(&reply["data"]), "{reply}");
@@ -140,7 +141,7 @@ async fn feedback_clicks_are_thanked_privately_and_logged() {
             &lines[0]["vote"],
             &lines[0]["transport"]
         ),
-        (&json!("cspo-validity"), &json!("down"), &json!("slash"))
+        (&json!("cspo-validity"), &json!("up"), &json!("slash"))
     );
     assert_eq!(lines[0]["channel_id"], CHANNEL_ID);
     assert!(!raw_log(&s, "feedback.jsonl").contains(&ALICE.to_string()));

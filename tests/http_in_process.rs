@@ -17,6 +17,11 @@ async fn serve_answers_and_stops_when_told() {
         cspo_pspo_bot::ops::reload::shared(faq()),
         cspo_pspo_bot::ops::Operations::default(),
         keys.verifying_key(),
+        cspo_pspo_bot::discord::webhooks::InteractionWebhooks::new(
+            "http://127.0.0.1:9",
+            Duration::from_secs(1),
+        )
+        .expect("a client"),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -10,6 +10,17 @@ use crate::Faq;
 
 /// Buttons and menu values that open a topic: `topic:<id>`.
 pub const TOPIC_PREFIX: &str = "topic:";
+/// "Did you mean" buttons, which open a topic the bot guessed at:
+/// `suggested:<id>`. On the asker's own private reply, the topic takes
+/// its place.
+pub const SUGGESTED_PREFIX: &str = "suggested:";
+
+/// The topic a topic button or a "Did you mean" button opens.
+pub fn opened_topic(custom_id: &str) -> Option<&str> {
+    custom_id
+        .strip_prefix(TOPIC_PREFIX)
+        .or_else(|| custom_id.strip_prefix(SUGGESTED_PREFIX))
+}
 
 /// A topic's answer card: the article link and the feedback buttons on
 /// the first row, related topics on the second.
@@ -89,7 +100,7 @@ pub fn for_match(faq: &Faq, found: &Match) -> Reply {
             if let Some(t) = knowledge.topic(id) {
                 reply = reply.action_button(
                     &format!("Did you mean: {}", t.title),
-                    &format!("{TOPIC_PREFIX}{id}"),
+                    &format!("{SUGGESTED_PREFIX}{id}"),
                     ButtonStyle::Primary,
                 );
             }
@@ -190,7 +201,7 @@ fn fallback(faq: &Faq, found: &Match) -> Reply {
         if let Some(t) = k.topic(id) {
             reply = reply.action_button(
                 &format!("Did you mean: {}", t.title),
-                &format!("{TOPIC_PREFIX}{id}"),
+                &format!("{SUGGESTED_PREFIX}{id}"),
                 ButtonStyle::Primary,
             );
         }
@@ -245,7 +256,7 @@ pub fn component(faq: &Faq, id: &str) -> Option<Reply> {
     if let Some(page) = super::topics::page_asked(id) {
         return Some(super::topics::page(faq, page).ephemeral());
     }
-    let topic = id.strip_prefix(TOPIC_PREFIX)?;
+    let topic = opened_topic(id)?;
     faq.topic(topic).map(|t| topic_reply(&faq.knowledge, t))
 }
 

@@ -15,7 +15,8 @@ mod topic;
 mod topics;
 
 pub use answer::{
-    answers_card, component, decline_text, for_match, source_line, topic_reply, TOPIC_PREFIX,
+    answers_card, component, decline_text, for_match, opened_topic, source_line, topic_reply,
+    SUGGESTED_PREFIX, TOPIC_PREFIX,
 };
 pub use answer_message::{post, Post, ANSWER_MESSAGE, POST_PREFIX};
 

@@ -2,7 +2,7 @@
 //! someone at a known answer ("a tag"). With `for:`, the public answer
 //! opens by addressing that person, the only one it may notify.
 
-use super::answer::{topic_reply, TOPIC_PREFIX};
+use super::answer::{topic_reply, SUGGESTED_PREFIX};
 use super::{choices, Args, Choice, CommandSpec, OptionKind, OptionSpec, SlashCommand};
 use crate::knowledge::Topic as KnownTopic;
 use crate::limits;
@@ -158,7 +158,7 @@ fn miss(faq: &Faq, typed: &str) -> Reply {
     for t in ranked(faq, typed).into_iter().take(SUGGESTIONS) {
         reply = reply.action_button(
             &format!("Did you mean: {}", t.title),
-            &format!("{TOPIC_PREFIX}{}", t.id),
+            &format!("{SUGGESTED_PREFIX}{}", t.id),
             ButtonStyle::Primary,
         );
     }

@@ -42,7 +42,8 @@ impl SlashCommand for Topics {
     /// The first page; the console can ask for another (`/topics 2`).
     fn run(&self, faq: &Faq, args: &Args) -> Reply {
         let number = args.get("page").and_then(parse_page).unwrap_or(1);
-        page(faq, number)
+        // Browsing is for the one browsing: the channel sees nothing.
+        page(faq, number).ephemeral()
     }
 
     fn console_args(&self, rest: &str) -> Args {

@@ -17,7 +17,7 @@ use tracing::field::Empty;
 use tracing::{debug, info, info_span, warn, Instrument, Span};
 
 use super::direct_rest::DirectRest;
-use super::interactions::{self, rounded};
+use super::interactions::{self, rounded, After};
 use super::messages::{self, Addressing, Claim, Cooldowns, Incoming, Listening, RecentAnswers};
 use super::threads::{ThreadInfo, Threads};
 use super::{register, render, retry};
@@ -28,7 +28,7 @@ use crate::http::metrics::Metrics;
 use crate::matcher::UNPROMPTED_THRESHOLD;
 use crate::ops::reload::SharedFaq;
 use crate::ops::{unanswered, Operations, Place, Transport};
-use crate::reply::{Reply, COLOR_NOTICE};
+use crate::reply::Reply;
 use crate::Faq;
 
 /// Discord drops an interaction not answered within 3 seconds; answers
@@ -131,24 +131,14 @@ impl EventHandler for Handler {
         );
         async {
             let (result, done) = match &interaction {
-                // "Remove" on a reply is not limited: it only ever takes
-                // something away, and only the asker's click does.
-                Interaction::Component(c) => match messages::delete_owner(&c.data.custom_id) {
-                    Some(owner) => (
-                        self.delete_clicked(&ctx, c, owner)
-                            .await
-                            .map_err(|e| retry::describe(&e)),
-                        "answered",
-                    ),
-                    // Post is not limited either: it shares an answer the
-                    // limited command already gave.
-                    None if c.data.custom_id.starts_with(commands::POST_PREFIX)
+                // Post is not limited: it shares an answer the limited
+                // command already gave.
+                Interaction::Component(c)
+                    if c.data.custom_id.starts_with(commands::POST_PREFIX)
                         && interactions::installed_here(&interaction) =>
-                    {
-                        self.post_clicked(&ctx, c, &interaction, started).await
-                    }
-                    None => self.handle(&ctx, &interaction, started).await,
-                },
+                {
+                    self.post_clicked(&ctx, c, &interaction, started).await
+                }
                 _ => self.handle(&ctx, &interaction, started).await,
             };
             self.metrics.latency(started.elapsed());
@@ -359,7 +349,49 @@ impl Handler {
         let sent = self
             .respond(ctx, interaction, handled.response, started)
             .await;
+        if let (Ok(()), Some(after)) = (&sent, handled.after) {
+            self.finish_after(ctx, interaction, after).await;
+        }
         (sent, done)
+    }
+
+    /// Does what a response left to do. Removing deletes the message as
+    /// the bot where it is a member (it may always delete its own), and
+    /// through the interaction's token where only an account install
+    /// brought it.
+    async fn finish_after(&self, ctx: &Context, interaction: &Interaction, after: After) {
+        match after {
+            After::DeleteMessage { channel, message } => {
+                let deleted = if interactions::installed_here(interaction) {
+                    tokio::time::timeout(
+                        self.rest_timeout,
+                        ctx.http.delete_message(
+                            ChannelId::new(channel),
+                            MessageId::new(message),
+                            None,
+                        ),
+                    )
+                    .await
+                } else {
+                    let token = interaction_token(interaction).unwrap_or_default();
+                    tokio::time::timeout(
+                        self.rest_timeout,
+                        ctx.http.delete_original_interaction_response(token),
+                    )
+                    .await
+                };
+                match deleted {
+                    Ok(Ok(())) => debug!(message, "removed an answer"),
+                    Ok(Err(e)) => {
+                        warn!(error = %retry::describe(&e), message, "could not delete a removed answer; it stays blanked")
+                    }
+                    Err(_) => warn!(
+                        message,
+                        "deleting a removed answer timed out; it stays blanked"
+                    ),
+                }
+            }
+        }
     }
 
     /// Sends an interaction's response, through the proxy's client when
@@ -643,33 +675,5 @@ impl Handler {
                 self.handle(ctx, interaction, started).await
             }
         }
-    }
-
-    /// A click on "Remove": the asker's removes the reply, anyone else's
-    /// is told, privately, that it is not theirs to remove.
-    async fn delete_clicked(
-        &self,
-        ctx: &Context,
-        c: &ComponentInteraction,
-        owner: u64,
-    ) -> serenity::Result<()> {
-        if c.user.id.get() != owner {
-            let mut reply = Reply::card(
-                "Not yours to remove",
-                "Only the person who asked can remove this answer.",
-            )
-            .ephemeral();
-            reply.color = Some(COLOR_NOTICE);
-            let response = CreateInteractionResponse::Message(render::interaction_message(
-                &reply.within_limits(),
-            ));
-            return c.create_response(&ctx.http, response).await;
-        }
-        // Acknowledge first: the deadline counts, the deletion can follow.
-        c.create_response(&ctx.http, CreateInteractionResponse::Acknowledge)
-            .await?;
-        ctx.http
-            .delete_message(c.channel_id, c.message.id, None)
-            .await
     }
 }

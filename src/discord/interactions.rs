@@ -11,10 +11,10 @@ use serenity::all::{
     CreateInteractionResponse, Interaction, ResolvedTarget,
 };
 
-use super::{messages, render};
-use crate::commands::{self, Args, Outcome, Post};
+use super::{clicks, messages, render};
+use crate::commands::{self, Args, Outcome};
 use crate::conversation::Key;
-use crate::ops::feedback::{self, Vote};
+use crate::ops::feedback::Vote;
 use crate::ops::{unanswered, Operations, Place, Transport};
 use crate::reply::{Reply, COLOR_NOTICE};
 use crate::Faq;
@@ -26,6 +26,7 @@ pub enum Kind {
     Command,
     Autocomplete,
     Component,
+    Modal,
     Other,
 }
 
@@ -36,6 +37,7 @@ impl Kind {
             Interaction::Command(_) => Kind::Command,
             Interaction::Autocomplete(_) => Kind::Autocomplete,
             Interaction::Component(_) => Kind::Component,
+            Interaction::Modal(_) => Kind::Modal,
             _ => Kind::Other,
         }
     }
@@ -46,6 +48,7 @@ impl Kind {
             Kind::Command => "command",
             Kind::Autocomplete => "autocomplete",
             Kind::Component => "component",
+            Kind::Modal => "modal",
             Kind::Other => "other",
         }
     }
@@ -56,6 +59,16 @@ impl Kind {
 pub struct Handled {
     pub response: CreateInteractionResponse,
     pub summary: Summary,
+    /// What the transport does once the response is sent.
+    pub after: Option<After>,
+}
+
+/// Work left for the transport after the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// Delete the message the clicked button is on (Remove): the response
+    /// already blanked it.
+    DeleteMessage { channel: u64, message: u64 },
 }
 
 /// Answers an interaction: checks the person's rate limit, runs the
@@ -74,9 +87,11 @@ pub fn handle(
         return Handled {
             response: message(&slow_down(wait)),
             summary,
+            after: None,
         };
     }
     let place = place(interaction);
+    let mut after = None;
     let response = match interaction {
         Interaction::Ping(_) => CreateInteractionResponse::Pong,
         Interaction::Command(command) => {
@@ -101,36 +116,36 @@ pub fn handle(
                 summary.confidence = Some(asked.found.confidence);
                 summary.answer = Some(shown(faq, asked.found.topic.as_deref()));
             }
-            message(&outcome.reply)
+            let reply = match outcome.asked.as_ref().filter(|a| a.said.is_question()) {
+                Some(asked) => outcome.reply.answering(&asked.question),
+                None => outcome.reply,
+            };
+            message(&public_removable(reply, command.user.id.get()))
         }
         Interaction::Autocomplete(command) => autocomplete(faq, command),
         Interaction::Component(component) => {
-            let target = component_target(component);
-            if let Some((topic, vote)) = feedback::parse(target) {
-                // Only topics the bot knows: the log and the metric labels
-                // never take a name from a request.
-                if faq.topic(topic).is_some() {
-                    feedback::record(ops.feedback.as_ref(), topic, vote, transport, place);
-                    summary.feedback = Some((topic.to_string(), vote));
-                }
-            } else if let Some(post) = commands::post(faq, target) {
-                summary.answer = Some(shown(faq, post.topics.first().map(String::as_str)));
-            } else if let Some(id) = target.strip_prefix(commands::TOPIC_PREFIX) {
-                summary.answer = Some(shown(faq, Some(id)));
-                // A topic opened by a click is what a follow-up continues.
-                if faq.topic(id).is_some() {
-                    let key = Key {
-                        place: component.channel_id.get(),
-                        person: component.user.id.get(),
-                    };
-                    ops.conversations.remember(key, id, Instant::now());
-                }
-            }
-            message(&run_component(faq, component))
+            let clicked = clicks::clicked(faq, ops, transport, component, &mut summary);
+            after = clicked.after;
+            clicked.response
         }
+        Interaction::Modal(form) => clicks::submitted(faq, ops, transport, form, &mut summary),
         _ => message(&notice("I can't handle that kind of interaction.")),
     };
-    Handled { response, summary }
+    Handled {
+        response,
+        summary,
+        after,
+    }
+}
+
+/// A public answer with the Remove button for `asker` (and moderators);
+/// a private one as it is, since its reader can dismiss it.
+pub fn public_removable(reply: Reply, asker: u64) -> Reply {
+    if reply.ephemeral {
+        reply
+    } else {
+        messages::with_delete_button(reply, asker)
+    }
 }
 
 /// The response alone, with no logs and no rate limit.
@@ -157,6 +172,11 @@ fn throttled(ops: &Operations, interaction: &Interaction) -> Option<Duration> {
     let limit = ops.rate_limit.as_ref()?;
     let user = match interaction {
         Interaction::Command(c) => c.user.id,
+        // Remove only ever takes something away, and only the asker's or
+        // a moderator's click does: never held back.
+        Interaction::Component(c) if messages::delete_owner(&c.data.custom_id).is_some() => {
+            return None
+        }
         Interaction::Component(c) => c.user.id,
         Interaction::Modal(m) => m.user.id,
         _ => return None,
@@ -180,14 +200,14 @@ fn slow_down(wait: Duration) -> Reply {
     reply.within_limits()
 }
 
-fn shown(faq: &Faq, topic: Option<&str>) -> Shown {
+pub(super) fn shown(faq: &Faq, topic: Option<&str>) -> Shown {
     match topic.filter(|id| faq.topic(id).is_some()) {
         Some(id) => Shown::Topic(id.to_string()),
         None => Shown::Nothing,
     }
 }
 
-fn message(reply: &Reply) -> CreateInteractionResponse {
+pub(super) fn message(reply: &Reply) -> CreateInteractionResponse {
     CreateInteractionResponse::Message(render::interaction_message(reply))
 }
 
@@ -235,17 +255,6 @@ pub fn installed_here(interaction: &Interaction) -> bool {
     })
 }
 
-/// The public answer a Post click shares, as an interaction response: it
-/// cannot be a reply to the message, so it links to it.
-fn posted_with_link(faq: &Faq, component: &ComponentInteraction, post: &Post) -> Reply {
-    let link = messages::jump_link(
-        component.guild_id.map(|g| g.get()),
-        component.channel_id.get(),
-        post.message,
-    );
-    post.reply(faq, Some(&link))
-}
-
 fn run_command(faq: &Faq, command: &CommandInteraction, earlier: Option<&str>) -> Outcome {
     match commands::find(&command.data.name) {
         Some(cmd) => cmd.outcome_in(faq, &args(command), earlier),
@@ -282,23 +291,7 @@ pub fn component_target(component: &ComponentInteraction) -> &str {
     }
 }
 
-fn run_component(faq: &Faq, component: &ComponentInteraction) -> Reply {
-    let target = component_target(component);
-    if target.starts_with(commands::POST_PREFIX) {
-        return match commands::post(faq, target) {
-            Some(post) => posted_with_link(faq, component, &post),
-            None => notice("That answer is out of date. Use the menu command again."),
-        };
-    }
-    match commands::component(faq, target) {
-        Some(reply) => reply,
-        None => notice(
-            "That button is out of date: the topic it opened no longer exists. Try `/topics`.",
-        ),
-    }
-}
-
-fn notice(text: &str) -> Reply {
+pub(super) fn notice(text: &str) -> Reply {
     let mut reply = Reply::card("Sorry", text).ephemeral();
     reply.color = Some(COLOR_NOTICE);
     reply.within_limits()
@@ -333,6 +326,7 @@ impl Summary {
         let name = match interaction {
             Interaction::Command(c) | Interaction::Autocomplete(c) => c.data.name.clone(),
             Interaction::Component(c) => component_target(c).to_string(),
+            Interaction::Modal(m) => m.data.custom_id.clone(),
             _ => String::new(),
         };
         Summary {

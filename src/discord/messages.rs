@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::reply::{ButtonStyle, Reply, COLOR_NOTICE};
+use crate::reply::{Button, ButtonStyle, Reply, COLOR_NOTICE};
 
 /// The same topic is not answered twice in one channel within this long;
 /// the bot points to its earlier answer instead.
@@ -305,11 +305,24 @@ pub fn delete_owner(custom_id: &str) -> Option<u64> {
     custom_id.strip_prefix(DELETE_PREFIX)?.parse().ok()
 }
 
-/// Adds the button that lets the asker remove the bot's reply.
+/// Adds the button that lets the asker (or a moderator) remove a public
+/// answer: on its own row, last, so it is never taken for a topic button.
 pub fn with_delete_button(reply: Reply, author: u64) -> Reply {
     reply
-        .action_button("Remove", &delete_id(author), ButtonStyle::Secondary)
+        .last_row(Button::Action {
+            label: "Remove".to_string(),
+            custom_id: delete_id(author),
+            style: ButtonStyle::Secondary,
+        })
         .within_limits()
+}
+
+/// What a removed answer shows for the moment before it is gone (and for
+/// good, should deleting it fail).
+pub fn removed() -> Reply {
+    let mut reply = Reply::card("Removed", "This answer was removed.");
+    reply.color = Some(COLOR_NOTICE);
+    reply.within_limits()
 }
 
 /// A link to a message, as Discord's clients open it.
@@ -345,10 +358,8 @@ pub fn answered_topic<'a>(custom_ids: impl IntoIterator<Item = &'a str>) -> Opti
     ids.iter()
         .find_map(|id| crate::ops::feedback::parse(id).map(|(topic, _)| topic.to_string()))
         .or_else(|| {
-            ids.iter().find_map(|id| {
-                id.strip_prefix(crate::commands::TOPIC_PREFIX)
-                    .map(str::to_string)
-            })
+            ids.iter()
+                .find_map(|id| crate::commands::opened_topic(id).map(str::to_string))
         })
 }
 

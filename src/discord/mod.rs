@@ -6,6 +6,7 @@
 //! [`handler`] answers its events, and [`messages`] decides which plain
 //! messages it answers.
 
+pub mod clicks;
 pub mod direct_rest;
 pub mod gateway;
 pub mod handler;
@@ -15,3 +16,4 @@ pub mod register;
 pub mod render;
 pub mod retry;
 pub mod threads;
+pub mod webhooks;

@@ -8,11 +8,11 @@
 
 use serenity::all::{
     ButtonStyle as SerenityStyle, CreateActionRow, CreateAllowedMentions, CreateButton,
-    CreateEmbed, CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
-    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, UserId,
+    CreateEmbed, CreateEmbedAuthor, CreateEmbedFooter, CreateInteractionResponseMessage,
+    CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, UserId,
 };
 
-use crate::reply::{Button, ButtonStyle, Reply};
+use crate::reply::{Button, ButtonStyle, Reply, ASKED_LABEL};
 
 /// Mentions that allow no ping at all.
 pub fn no_pings() -> CreateAllowedMentions {
@@ -30,6 +30,14 @@ fn pings(reply: &Reply) -> CreateAllowedMentions {
         Some(person) => no_pings().users([UserId::new(person.max(1))]),
         None => no_pings(),
     }
+}
+
+/// The question an answer shows, read back from the message it was sent
+/// as (for instance, when someone votes on it).
+pub fn asked_in(embed_author: &str) -> Option<&str> {
+    embed_author
+        .strip_prefix(ASKED_LABEL)
+        .filter(|q| !q.is_empty())
 }
 
 /// The line above the card that addresses its person, if it has one.
@@ -53,6 +61,11 @@ pub fn embed(reply: &Reply) -> CreateEmbed {
     }
     if let Some(footer) = &reply.footer {
         embed = embed.footer(CreateEmbedFooter::new(footer));
+    }
+    // An embed's author line renders neither markdown nor mentions, so
+    // the question shows exactly as typed and can ping nobody.
+    if let Some(asked) = &reply.asked {
+        embed = embed.author(CreateEmbedAuthor::new(format!("{ASKED_LABEL}{asked}")));
     }
     embed.fields(
         reply

@@ -34,11 +34,12 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
 ];
 
-const KINDS: [Kind; 5] = [
+const KINDS: [Kind; 6] = [
     Kind::Ping,
     Kind::Command,
     Kind::Autocomplete,
     Kind::Component,
+    Kind::Modal,
     Kind::Other,
 ];
 

@@ -37,7 +37,8 @@ use super::connections::{self, Limits};
 use super::metrics::{Metrics, Rejection};
 use super::monitor;
 use super::verify::{self, Verifier};
-use crate::discord::interactions;
+use crate::discord::interactions::{self, After};
+use crate::discord::webhooks::InteractionWebhooks;
 use crate::ops::reload::SharedFaq;
 use crate::ops::replay::{Begin, ServedInteractions};
 use crate::ops::{Operations, Transport};
@@ -61,10 +62,17 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The responses given lately, so a replayed request has no effect.
     pub served: ServedInteractions,
+    /// For what a response leaves to do (deleting a removed answer).
+    pub webhooks: InteractionWebhooks,
 }
 
 impl AppState {
-    pub fn new(faq: SharedFaq, ops: Operations, public_key: VerifyingKey) -> Arc<AppState> {
+    pub fn new(
+        faq: SharedFaq,
+        ops: Operations,
+        public_key: VerifyingKey,
+        webhooks: InteractionWebhooks,
+    ) -> Arc<AppState> {
         let metrics = Metrics::new(faq.load().knowledge.topics.iter().map(|t| t.id.clone()));
         Arc::new(AppState {
             faq,
@@ -74,6 +82,7 @@ impl AppState {
             // A timestamp may be this far off either way, so a request can
             // come back for twice as long.
             served: ServedInteractions::new(Duration::from_secs(2 * verify::MAX_SKEW_SECS)),
+            webhooks,
         })
     }
 }
@@ -293,6 +302,9 @@ fn handle(
     if seen.slowed.is_some() {
         span.record("reason", "rate_limited");
     }
+    if let Some(after) = handled.after {
+        finish_after(state, &interaction, after);
+    }
     let response = handled.response;
     match serde_json::to_vec(&response) {
         Ok(json) => {
@@ -304,6 +316,30 @@ fn handle(
             refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         }
     }
+}
+
+/// How long after its response a removed answer is deleted: the response
+/// (which blanks it) goes first, and Discord must have taken it.
+const DELETE_AFTER: Duration = Duration::from_millis(500);
+
+/// Starts what the response left to do, once it has been sent.
+fn finish_after(state: &AppState, interaction: &Interaction, after: After) {
+    let (After::DeleteMessage { message, .. }, Interaction::Component(c)) = (after, interaction)
+    else {
+        return;
+    };
+    let webhooks = state.webhooks.clone();
+    let application = c.application_id.get();
+    let token = c.token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(DELETE_AFTER).await;
+        match webhooks.delete_original(application, &token).await {
+            Ok(()) => tracing::debug!(message, "removed an answer"),
+            Err(e) => {
+                tracing::warn!(error = %e, message, "could not delete a removed answer; it stays blanked")
+            }
+        }
+    });
 }
 
 fn json_response(json: Vec<u8>) -> (StatusCode, Response) {

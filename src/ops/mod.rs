@@ -9,6 +9,7 @@ pub mod ratelimit;
 pub mod reload;
 pub mod replay;
 pub mod unanswered;
+pub mod votes;
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,9 @@ pub struct Operations {
     /// The last topic answered to each person in each place, for
     /// follow-ups (`CONTEXT_MINUTES`, `CONTEXT_MAX`).
     pub conversations: Conversations,
+    /// Who voted what on which answer, salted and hashed, so each person
+    /// counts once per answer.
+    pub votes: votes::Votes,
 }
 
 impl Operations {
@@ -43,6 +47,7 @@ impl Operations {
             feedback: config::feedback_log().map(|p| JsonlLog::new(p, max_bytes)),
             rate_limit: config::rate_limit()?.map(|(burst, refill)| RateLimit::new(burst, refill)),
             conversations: config::conversations()?,
+            votes: votes::Votes::default(),
         })
     }
 }

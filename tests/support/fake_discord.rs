@@ -596,6 +596,12 @@ async fn rest_api(
     if let ("POST", ["interactions", _, _, "callback"]) = (method.as_str(), parts.as_slice()) {
         return StatusCode::NO_CONTENT.into_response();
     }
+    // So are the webhook routes of an interaction's token.
+    if let ("DELETE", ["webhooks", _, _, "messages", "@original"]) =
+        (method.as_str(), parts.as_slice())
+    {
+        return StatusCode::NO_CONTENT.into_response();
+    }
     if route == "gateway" {
         return Json(json!({"url": shared.gateway})).into_response();
     }

@@ -1,0 +1,234 @@
+//! Browsing, sharing, removing and voting, through the HTTP endpoint's
+//! exact JSON: what a Discord client would render, and what the feedback
+//! log keeps.
+
+mod http_support;
+mod support;
+
+use std::time::Duration;
+
+use http_support::{fixtures, Server};
+use serde_json::{json, Value};
+use support::reading::{custom_ids, embed, is_ephemeral, EPHEMERAL};
+use support::{FakeDiscord, TIMEOUT};
+
+const ALICE: u64 = 1_500_000_000_000_000_001;
+const BOB: u64 = 1_500_000_000_000_000_002;
+/// Discord's MANAGE_MESSAGES permission bit.
+const MANAGE_MESSAGES: u64 = 1 << 13;
+
+/// `interaction` as clicked by `user`, who holds no special permission.
+fn by(interaction: Value, user: u64) -> Value {
+    let mut interaction = fixtures::by(interaction, user);
+    interaction["member"]["permissions"] = json!("3072");
+    interaction
+}
+
+/// A click on a button that sits on a message the bot sent: private or
+/// public, showing `asked` when it answers a question.
+fn click(custom_id: &str, user: u64, private: bool, asked: Option<&str>) -> Value {
+    let mut c = by(fixtures::button(custom_id), user);
+    if private {
+        c["message"]["flags"] = json!(EPHEMERAL);
+    }
+    if let Some(q) = asked {
+        c["message"]["embeds"] =
+            json!([{"title": "Does PSPO expire?", "author": {"name": format!("Asked: {q}")}}]);
+    }
+    c
+}
+
+fn feedback_lines(server: &Server) -> Vec<Value> {
+    std::fs::read_to_string(server.dir().join("data/feedback.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Waits until the feedback log holds `n` lines (it is written by a
+/// thread of its own).
+async fn wait_lines(server: &Server, n: usize) -> Vec<Value> {
+    let start = std::time::Instant::now();
+    loop {
+        let lines = feedback_lines(server);
+        if lines.len() >= n || start.elapsed() > TIMEOUT {
+            return lines;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn browsing_is_private_and_share_posts_the_same_answer() {
+    let server = Server::start();
+
+    let topics = server
+        .interact_ok(&by(fixtures::command("topics", &[]), ALICE))
+        .await;
+    assert_eq!(topics["type"], 4);
+    assert!(is_ephemeral(&topics["data"]), "/topics is for the asker");
+
+    // A pick in that private menu: a private topic beside the list.
+    let mut pick = by(fixtures::select("topics", &["topic:pspo-validity"]), ALICE);
+    pick["message"]["flags"] = json!(EPHEMERAL);
+    let picked = server.interact_ok(&pick).await;
+    assert_eq!(picked["type"], 4, "a new message: the list stays");
+    assert!(is_ephemeral(&picked["data"]));
+    assert_eq!(embed(&picked["data"])["title"], "Does PSPO expire?");
+    assert!(custom_ids(&picked["data"]).contains(&"share:pspo-validity".to_string()));
+
+    // A related-topic button on someone's public answer: private too.
+    let related = server
+        .interact_ok(&click("topic:cspo-validity", BOB, false, None))
+        .await;
+    assert_eq!(related["type"], 4);
+    assert!(is_ephemeral(&related["data"]));
+    assert!(custom_ids(&related["data"]).contains(&"share:cspo-validity".to_string()));
+
+    // Share: the same card, public, removable by the sharer.
+    let shared = server
+        .interact_ok(&click("share:cspo-validity", BOB, true, None))
+        .await;
+    assert_eq!(shared["type"], 4);
+    assert!(!is_ephemeral(&shared["data"]));
+    assert_eq!(
+        embed(&shared["data"])["description"],
+        embed(&related["data"])["description"]
+    );
+    let ids = custom_ids(&shared["data"]);
+    assert_eq!(ids.last(), Some(&format!("delete:{BOB}")));
+    assert!(!ids.iter().any(|i| i.starts_with("share:")));
+}
+
+#[tokio::test]
+async fn did_you_mean_on_the_askers_private_fallback_replaces_it() {
+    let server = Server::start();
+    let unsure = server
+        .interact_ok(&by(
+            fixtures::command(
+                "ask",
+                &[("question", "is the pspo thing permanent or what")],
+            ),
+            ALICE,
+        ))
+        .await;
+    let suggested = custom_ids(&unsure["data"])
+        .into_iter()
+        .find(|i| i.starts_with("suggested:"));
+    let target = suggested.unwrap_or_else(|| "suggested:pspo-validity".to_string());
+    let replaced = server.interact_ok(&click(&target, ALICE, true, None)).await;
+    assert_eq!(replaced["type"], 7, "in place of the fallback");
+    assert!(custom_ids(&replaced["data"])
+        .iter()
+        .any(|i| i.starts_with("share:")));
+    // The same button on a public message opens beside it instead.
+    let beside = server.interact_ok(&click(&target, BOB, false, None)).await;
+    assert_eq!(beside["type"], 4);
+    assert!(is_ephemeral(&beside["data"]));
+}
+
+#[tokio::test]
+async fn remove_is_for_the_asker_and_moderators_and_deletes_through_the_token() {
+    let fake = FakeDiscord::start().await;
+    let server = Server::start_with(&[("DISCORD_HTTP_PROXY", fake.rest_url())]);
+    let delete = format!("delete:{ALICE}");
+
+    let stranger = server.interact_ok(&click(&delete, BOB, false, None)).await;
+    assert_eq!(stranger["type"], 4);
+    assert!(is_ephemeral(&stranger["data"]));
+    assert!(embed(&stranger["data"])["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Only the person who asked, or a moderator"));
+
+    let asker = click(&delete, ALICE, false, None);
+    let token = asker["token"].as_str().unwrap_or_default().to_string();
+    let removed = server.interact_ok(&asker).await;
+    assert_eq!(removed["type"], 7);
+    assert_eq!(embed(&removed["data"])["title"], "Removed");
+    assert!(custom_ids(&removed["data"]).is_empty());
+    let path = format!(
+        "/api/v10/webhooks/{}/{token}/messages/@original",
+        fixtures::APPLICATION_ID
+    );
+    fake.wait_call("DELETE", &path, TIMEOUT).await;
+
+    let mut moderator = click(&delete, BOB, false, None);
+    moderator["member"]["permissions"] = json!(MANAGE_MESSAGES.to_string());
+    assert_eq!(server.interact_ok(&moderator).await["type"], 7);
+    let deletes = fake
+        .wait("two deletions", TIMEOUT, |f| {
+            let n = f.calls().iter().filter(|c| c.method == "DELETE").count();
+            (n == 2).then_some(n)
+        })
+        .await;
+    assert_eq!(deletes, 2, "the stranger's click deleted nothing");
+}
+
+#[tokio::test]
+async fn one_vote_per_person_per_answer_and_not_helpful_asks_what_was_missing() {
+    let server = Server::start();
+    let asked = Some("does pspo expire?");
+    let up = "feedback:pspo-validity:up";
+    let down = "feedback:pspo-validity:down";
+    // Every click on the same answer: one message id for all of them.
+    let on_answer = |custom_id: &str, user: u64| {
+        let mut c = click(custom_id, user, false, asked);
+        c["message"]["id"] = json!("1600000000000000001");
+        c
+    };
+
+    let first = server.interact_ok(&on_answer(up, ALICE)).await;
+    assert_eq!(first["type"], 4);
+    assert!(is_ephemeral(&first["data"]));
+    let again = server.interact_ok(&on_answer(up, ALICE)).await;
+    assert_eq!(embed(&again["data"])["title"], "Already counted");
+
+    // Changing her mind: the form, and the vote replaced.
+    let form = server.interact_ok(&on_answer(down, ALICE)).await;
+    assert_eq!(form["type"], 9, "a modal");
+    let field = &form["data"]["components"][0]["components"][0];
+    assert_eq!(field["type"], 4);
+    assert_eq!(field["max_length"], 300);
+    assert_eq!(field["required"], false);
+
+    // Someone else's vote counts on its own.
+    server.interact_ok(&on_answer(up, BOB)).await;
+
+    let lines = wait_lines(&server, 3).await;
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0]["vote"], "up");
+    assert_eq!(lines[0]["question"], "does pspo expire?");
+    assert_eq!(lines[1]["vote"], "down");
+    assert_eq!(lines[1]["changed"], true);
+    assert_eq!(lines[2]["vote"], "up");
+    assert!(lines[2].get("changed").is_none());
+    for line in &lines {
+        let text = line.to_string();
+        assert!(
+            !text.contains(&ALICE.to_string()) && !text.contains(&BOB.to_string()),
+            "no person in the log: {text}"
+        );
+    }
+
+    // The form sent back: its comment is logged with the question.
+    let mut submit = by(fixtures::button("unused"), ALICE);
+    submit["type"] = json!(5);
+    submit["data"] = json!({
+        "custom_id": "feedback-form:pspo-validity",
+        "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "looking-for", "value": "how much the renewal costs"}
+        ]}]
+    });
+    submit["message"]["embeds"] =
+        json!([{"title": "Does PSPO expire?", "author": {"name": "Asked: does pspo expire?"}}]);
+    let thanked = server.interact_ok(&submit).await;
+    assert_eq!(thanked["type"], 4);
+    assert!(is_ephemeral(&thanked["data"]));
+    let lines = wait_lines(&server, 4).await;
+    let comment = lines.last().cloned().unwrap_or_default();
+    assert_eq!(comment["comment"], "how much the renewal costs");
+    assert_eq!(comment["question"], "does pspo expire?");
+    assert_eq!(comment["vote"], "down");
+}
