@@ -815,3 +815,45 @@ fn no_topic_is_required_a_knowledge_base_without_one_loads() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("14 topics"));
 }
+
+#[test]
+fn a_misspelt_key_does_not_hide_the_other_problems_of_its_file() {
+    let dir = copy();
+    let d = dir.path();
+    edit(
+        d,
+        "topics.toml",
+        "title = \"CSPO or PSPO: the key differences\"",
+        "titel = \"CSPO or PSPO: the key differences\"",
+    );
+    edit(
+        d,
+        "topics.toml",
+        "related = [\"cspo-vs-pspo\", \"cspo-requirements\", \"pspo-validity\"]",
+        "related = [\"cspo-vs-pspo\", \"cspo-requirements\", \"pspo-validty\"]",
+    );
+    let found = problems(d);
+    assert!(
+        reported(
+            &found,
+            d,
+            "topics.toml",
+            line_of(d, "topics.toml", "titel = "),
+            &["did you mean `title`?"]
+        ),
+        "{}",
+        found.join("\n")
+    );
+    assert!(
+        reported(
+            &found,
+            d,
+            "topics.toml",
+            line_of(d, "topics.toml", "\"pspo-validty\""),
+            &["related topic \"pspo-validty\" does not exist; did you mean \"pspo-validity\"?"]
+        ),
+        "{}",
+        found.join("\n")
+    );
+    assert_eq!(found.len(), 2, "{}", found.join("\n"));
+}

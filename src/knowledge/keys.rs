@@ -184,16 +184,25 @@ pub fn shape_of(file: &str) -> Shape {
     }
 }
 
-/// Every key of `node` that `shape` does not know, with the nearest known
-/// key when one is a likely slip, or else the keys it may be. Returns
-/// where the unknown keys are, so that a key that is missing because it
-/// was misspelt need not be reported again.
+/// A key no type accepts where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKey {
+    /// Where it is written.
+    pub span: Range<usize>,
+    /// The known key it is probably a misspelling of.
+    pub meant: Option<&'static str>,
+}
+
+/// Every key of `node` that `shape` does not know, reported with the
+/// nearest known key when one is a likely slip, or else the keys it may
+/// be. Returns them, so that a key that is missing because it was
+/// misspelt need not be reported again.
 pub fn unknown_keys(
     file: &SourceFile<'_>,
     node: &Node,
     shape: &Shape,
     found: &mut Vec<Diagnostic>,
-) -> Vec<Range<usize>> {
+) -> Vec<UnknownKey> {
     let mut unknown = Vec::new();
     walk(file, node, shape, found, &mut unknown);
     unknown
@@ -204,7 +213,7 @@ fn walk(
     node: &Node,
     shape: &Shape,
     found: &mut Vec<Diagnostic>,
-    unknown: &mut Vec<Range<usize>>,
+    unknown: &mut Vec<UnknownKey>,
 ) {
     match (shape, node) {
         (Shape::Table { what, keys, nested }, Node::Table(entries)) => {
@@ -227,7 +236,10 @@ fn walk(
                             .join(", ")
                     ),
                 };
-                unknown.push(key.span());
+                unknown.push(UnknownKey {
+                    span: key.span(),
+                    meant: near.and_then(|n| keys.iter().copied().find(|k| *k == n)),
+                });
                 found.push(file.at(
                     key.span(),
                     format!("unknown key `{name}` in {what}; {hint}"),
@@ -247,6 +259,26 @@ fn walk(
         // A value of the wrong kind is serde's to report, with its type.
         _ => {}
     }
+}
+
+/// `text` with every misspelt key written as the key it was meant to be,
+/// so the rest of the file can still be checked. Only the keys change, so
+/// every line stays where it was.
+pub fn with_keys_meant(text: &str, unknown: &[UnknownKey]) -> Option<String> {
+    let mut fixed = text.to_string();
+    let mut any = false;
+    let mut keys: Vec<&UnknownKey> = unknown.iter().collect();
+    // From the end, so the spans still to replace stay valid.
+    keys.sort_by_key(|k| std::cmp::Reverse(k.span.start));
+    for key in keys {
+        if let Some(meant) = key.meant {
+            if fixed.get(key.span.clone()).is_some() {
+                fixed.replace_range(key.span.clone(), meant);
+                any = true;
+            }
+        }
+    }
+    any.then_some(fixed)
 }
 
 /// The keys serde accepts for `T`, asked of serde itself: a deserializer

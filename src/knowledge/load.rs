@@ -83,6 +83,16 @@ fn toml_error(file: &SourceFile<'_>, e: &toml::de::Error) -> Diagnostic {
     file.at(span, message)
 }
 
+/// Whether `e` is a key missing from a table where an unknown key is,
+/// which is most likely that key, misspelt.
+fn is_misspelt(e: &toml::de::Error, unknown: &[keys::UnknownKey], len: usize) -> bool {
+    let table = e.span().unwrap_or(0..len);
+    e.message().starts_with("missing field")
+        && unknown
+            .iter()
+            .any(|k| table.start <= k.span.start && k.span.end <= table.end)
+}
+
 /// Collects problems, then decides.
 struct Checker {
     found: Vec<Diagnostic>,
@@ -118,16 +128,33 @@ impl Checker {
         let unknown = keys::unknown_keys(&file, &tree, &keys::shape_of(name), &mut self.found);
         // ... then as what it means. A key misspelt is also a key missing
         // from its table; the misspelling was reported, with the keys the
-        // table may have, so the missing key is not reported again.
-        match toml::from_str::<T>(&text) {
-            Ok(value) => Some(Parsed { path, text, value }),
+        // table may have, so the missing key is not reported again, and
+        // the rest of the file is checked as if it were spelt right.
+        let e = match toml::from_str::<T>(&text) {
+            Ok(value) => return Some(Parsed { path, text, value }),
+            Err(e) => e,
+        };
+        if !is_misspelt(&e, &unknown, text.len()) {
+            self.found.push(toml_error(&file, &e));
+            return None;
+        }
+        let fixed = keys::with_keys_meant(&text, &unknown)?;
+        match toml::from_str::<T>(&fixed) {
+            Ok(value) => Some(Parsed {
+                path,
+                text: fixed,
+                value,
+            }),
             Err(e) => {
-                let table = e.span().unwrap_or(0..text.len());
-                let misspelt = e.message().starts_with("missing field")
-                    && unknown
-                        .iter()
-                        .any(|k| table.start <= k.start && k.end <= table.end);
-                if !misspelt {
+                // A key written as meant that the table has already says
+                // nothing the unknown key did not.
+                let said =
+                    is_misspelt(&e, &unknown, text.len()) || e.message().contains("duplicate key");
+                if !said {
+                    let file = SourceFile {
+                        path: &path,
+                        text: &fixed,
+                    };
                     self.found.push(toml_error(&file, &e));
                 }
                 None
