@@ -1,6 +1,11 @@
 //! `ask`: answers questions from the command line or, one per line, from
 //! standard input, as text or as JSON Lines for scripts.
 //!
+//! On the command line, `ask does pspo expire` is one question however the
+//! shell split it; with `--json`, made for scripts, each argument is a
+//! question of its own (`ask --json "does pspo expire?" "what is cspo?"`),
+//! one output line each, like lines of stdin.
+//!
 //! Every input line gets exactly one output line in JSON mode, blank lines
 //! included, so a script can pair questions and answers by position. A line
 //! that is not valid UTF-8 is reported on stderr and answered as unreadable.
@@ -33,6 +38,16 @@ pub struct AnswerLine<'a> {
     /// The kind of fact the article lacks, when part of the message asked
     /// for one.
     pub unknown: Option<&'a str>,
+}
+
+/// The questions the command line's arguments ask: with `--json` (`each`),
+/// one per argument; otherwise all the words together, one question.
+pub fn questions_of(args: &[String], each: bool) -> Vec<String> {
+    if each {
+        args.to_vec()
+    } else {
+        vec![args.join(" ")]
+    }
 }
 
 /// Answers one question, writing one line (JSON) or one card (text).

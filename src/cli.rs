@@ -41,7 +41,8 @@ pub struct Cli {
 pub enum Command {
     /// Answer questions: the ones given, or one per line from stdin.
     Ask {
-        /// Print one JSON object per question.
+        /// Print one JSON object per question; each QUESTION argument is a
+        /// question of its own (quote each one).
         #[arg(long)]
         json: bool,
         /// Show how each question was read and scored, for tuning the
@@ -53,7 +54,9 @@ pub enum Command {
         /// answer.
         #[arg(long)]
         conversation: bool,
-        /// The question; with none, questions are read from stdin.
+        /// The question, its words as they come (`ask does pspo expire`);
+        /// with --json, each argument is one question. With none,
+        /// questions are read from stdin, one per line.
         question: Vec<String>,
     },
     /// Validate the knowledge and print a summary.
@@ -67,11 +70,12 @@ pub enum Command {
     /// The questions the bot could not answer, most asked first, and the
     /// topics people found least helpful.
     Gaps {
-        /// Only what was logged this recently, e.g. 7d, 12h, 30m.
-        #[arg(long, value_parser = humantime::parse_duration)]
+        /// Only what was logged this recently, e.g. 7d, 12h, 30m (not 0:
+        /// leave it out to read everything).
+        #[arg(long, value_parser = parse_window)]
         since: Option<std::time::Duration>,
-        /// How many rows of each list.
-        #[arg(long, default_value_t = 20)]
+        /// How many rows of each list (at least 1).
+        #[arg(long, default_value_t = 20, value_parser = parse_rows)]
         top: usize,
         /// Print the report as JSON.
         #[arg(long)]
@@ -155,12 +159,53 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// How to point at another knowledge folder, for the one-line errors.
+const POINT_ELSEWHERE: &str =
+    "run from the project folder, or point at the knowledge folder with --knowledge DIR or KNOWLEDGE_DIR";
+
+/// Why `dir` cannot be the knowledge folder at all, in one line: it is
+/// missing, is not a folder, cannot be read, or holds none of the
+/// knowledge files (a wrong folder, rather than broken knowledge).
+fn folder_problem(dir: &std::path::Path) -> Option<String> {
+    let shown = dir.display();
+    let meta = match std::fs::metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Some(format!(
+                "there is no knowledge folder at {shown}; {POINT_ELSEWHERE}"
+            ))
+        }
+        Err(e) => {
+            return Some(format!(
+                "cannot read the knowledge folder {shown} ({e}); {POINT_ELSEWHERE}"
+            ))
+        }
+    };
+    if !meta.is_dir() {
+        return Some(format!(
+            "{shown} is a file, not a knowledge folder; {POINT_ELSEWHERE}"
+        ));
+    }
+    if let Err(e) = std::fs::read_dir(dir) {
+        return Some(format!(
+            "cannot read the knowledge folder {shown} ({e}); {POINT_ELSEWHERE}"
+        ));
+    }
+    let none_there = crate::knowledge::FILES.iter().all(|f| {
+        std::fs::symlink_metadata(dir.join(f)).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+    });
+    if none_there {
+        return Some(format!(
+            "{shown} has none of the knowledge files ({}), so it is not a knowledge folder; {POINT_ELSEWHERE}",
+            crate::knowledge::FILES.join(", ")
+        ));
+    }
+    None
+}
+
 fn load(dir: &std::path::Path) -> anyhow::Result<Faq> {
-    if !dir.is_dir() {
-        return Err(anyhow::Error::new(InvalidKnowledge(format!(
-            "there is no knowledge folder at {}; run from the project folder, or point --knowledge or KNOWLEDGE_DIR at one",
-            dir.display()
-        ))));
+    if let Some(problem) = folder_problem(dir) {
+        return Err(anyhow::Error::new(InvalidKnowledge(problem)));
     }
     Faq::load(dir).map_err(|problems| {
         let count = problems.0.len();
@@ -207,7 +252,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )
                 .context("reading questions from stdin")?;
             } else {
-                batch::answer(&faq, &session, &question.join(" "), json, &mut out)?;
+                for q in batch::questions_of(&question, json) {
+                    batch::answer(&faq, &session, &q, json, &mut out)?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -242,9 +289,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let faq = load(&cli.knowledge)?;
             let unanswered = config::unanswered_log()
                 .context("UNANSWERED_LOG is off: there is no log to read")?;
-            let feedback = config::feedback_log().unwrap_or_default();
-            let report = crate::ops::gaps::build(&faq.matcher, &unanswered, &feedback, since, top)
-                .with_context(|| format!("reading {}", unanswered.display()))?;
+            let feedback = config::feedback_log();
+            let report =
+                crate::ops::gaps::build(&faq, &unanswered, feedback.as_deref(), since, top)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &report)?;
                 writeln!(out)?;
@@ -269,6 +316,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             console_mode(&cli.knowledge, &mut out, true)
         }
+    }
+}
+
+/// `gaps --since`: a window of some length. Zero would cover nothing, and
+/// is more likely a slip for "everything", which is no `--since` at all.
+fn parse_window(text: &str) -> Result<Duration, String> {
+    let window = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if window.is_zero() {
+        return Err("a window of 0 holds nothing; give a length such as 7d or 12h, or leave --since out to read everything".into());
+    }
+    Ok(window)
+}
+
+/// `gaps --top`: how many rows; zero would print an empty report.
+fn parse_rows(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("0 rows would show nothing; give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}; give a number of rows such as 20")),
     }
 }
 

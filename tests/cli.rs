@@ -35,7 +35,7 @@ const ARTICLE: &str =
 #[test]
 fn ask_json_prints_the_documented_shape() {
     let out = bot()
-        .args(["ask", "--json", "does", "PSPO", "expire?"])
+        .args(["ask", "--json", "does PSPO expire?"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(out.status.success());
@@ -51,6 +51,38 @@ fn ask_json_prints_the_documented_shape() {
         .is_some_and(|s| s.contains("does not expire")));
     assert_eq!(a["url"], ARTICLE);
     assert!(a["suggestions"].is_array());
+}
+
+#[test]
+fn ask_json_answers_each_argument_as_a_question_of_its_own() {
+    let out = bot()
+        .args(["ask", "--json", "does cspo expire?", "what is PSPO?", ""])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3, "one line per argument, in order");
+    assert_eq!(lines[0]["question"], "does cspo expire?");
+    assert_eq!(lines[0]["topic"], "cspo-validity");
+    assert_eq!(lines[1]["question"], "what is PSPO?");
+    assert_eq!(lines[1]["topic"], "what-is-pspo");
+    // An empty argument is answered like a blank line of stdin.
+    assert_eq!(lines[2]["topic"], Value::Null);
+    assert!(lines[2]["answer"]
+        .as_str()
+        .is_some_and(|s| s.contains("type a question")));
+}
+
+#[test]
+fn ask_without_json_reads_its_words_as_one_question() {
+    let out = bot()
+        .args(["ask", "does", "pspo", "expire?"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("== ").count(), 1, "{text}");
+    assert!(text.contains("== Does PSPO expire? =="), "{text}");
 }
 
 #[test]
@@ -213,6 +245,50 @@ fn a_missing_knowledge_folder_is_one_clear_error() {
             && err.contains("KNOWLEDGE_DIR"),
         "{err}"
     );
+}
+
+#[test]
+fn a_knowledge_folder_that_is_not_one_is_one_line_saying_how_to_point_elsewhere() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("knowledge.toml");
+    std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap_or_else(|e| panic!("{e}"));
+    let missing = dir.path().join("missing");
+    let cases = [
+        (
+            missing.clone(),
+            format!("there is no knowledge folder at {}", missing.display()),
+        ),
+        (
+            file.clone(),
+            format!("{} is a file, not a knowledge folder", file.display()),
+        ),
+        (
+            empty.clone(),
+            format!(
+                "{} has none of the knowledge files (article.toml",
+                empty.display()
+            ),
+        ),
+    ];
+    for (folder, says) in cases {
+        for by_flag in [true, false] {
+            let mut cmd = bot();
+            cmd.arg("check");
+            if by_flag {
+                cmd.arg("--knowledge").arg(&folder);
+            } else {
+                cmd.env("KNOWLEDGE_DIR", &folder);
+            }
+            let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(out.status.code(), Some(1));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains(&says), "{err}");
+            assert!(err.contains("--knowledge DIR or KNOWLEDGE_DIR"), "{err}");
+        }
+    }
 }
 
 #[test]

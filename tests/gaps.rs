@@ -112,13 +112,199 @@ fn console_questions_it_cannot_answer_are_logged_and_reported_by_gaps() {
     assert_eq!(recent["least_helpful"], serde_json::json!([]));
 }
 
+/// `gaps` with `args` on the logs in `dir`; its exit status and output.
+fn gaps(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = bot(dir)
+        .arg("gaps")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An unanswered-log line as the bot writes it.
+fn logged(time: &str, question: &str, unknown: Option<&str>) -> String {
+    let mut record = serde_json::json!({
+        "time": time, "question": question, "transport": "message",
+        "guild_id": 1, "channel_id": 2, "candidate": null, "score": 0.0,
+    });
+    if let Some(u) = unknown {
+        record["unknown"] = u.into();
+    }
+    record.to_string()
+}
+
 #[test]
-fn gaps_with_no_logs_says_so() {
+fn gaps_names_the_files_it_read_and_says_why_one_gave_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let unanswered = dir.path().join("unanswered.jsonl");
+    let feedback = dir.path().join("feedback.jsonl");
+
+    // Neither log exists yet.
+    let (code, text, _) = gaps(dir.path(), &[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        text.contains(&format!(
+            "{} does not exist: nothing has been logged there yet",
+            unanswered.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{} does not exist", feedback.display())),
+        "{text}"
+    );
+    assert!(text.contains("No unanswered questions logged."), "{text}");
+
+    // It exists, and is empty.
+    std::fs::write(&unanswered, "").unwrap_or_else(|e| panic!("{e}"));
+    let (_, text, _) = gaps(dir.path(), &[]);
+    assert!(
+        text.contains(&format!("{} is empty", unanswered.display())),
+        "{text}"
+    );
+
+    // It has questions, none of them in the window.
+    std::fs::write(
+        &unanswered,
+        logged("2020-01-01T00:00:00Z", "how much is pspo", Some("price")) + "\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_, text, _) = gaps(dir.path(), &["--since", "7d"]);
+    assert!(
+        text.contains(&format!("{}: 1 message, none since ", unanswered.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains("No unanswered questions logged since "),
+        "{text}"
+    );
+    let (_, json, _) = gaps(dir.path(), &["--since", "7d", "--json"]);
+    let report: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report["files"][0]["state"], "read");
+    assert_eq!(report["files"][0]["records"], 1);
+    assert_eq!(report["files"][0]["in_window"], 0);
+    assert_eq!(report["files"][1]["state"], "missing");
+
+    // The rotated file is read too, and named.
+    let rotated = dir.path().join("unanswered.jsonl.1");
+    std::fs::write(
+        &rotated,
+        logged("2020-01-01T00:00:00Z", "How much is PSPO?", Some("price")) + "\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_, text, _) = gaps(dir.path(), &[]);
+    assert!(
+        text.contains(&format!("{}: 1 message", rotated.display())),
+        "{text}"
+    );
+    assert!(text.contains("     2  "), "{text}");
+
+    // A feedback log turned off is said to be off.
     let out = bot(dir.path())
+        .env("FEEDBACK_LOG", "off")
         .arg("gaps")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("No unanswered questions logged."));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the feedback log is off"), "{text}");
+}
+
+#[test]
+fn messages_with_no_question_are_counted_apart_and_declines_counted_per_category() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let t = "2026-01-01T00:00:00Z";
+    let mut lines = vec![
+        logged(t, "hi", None),
+        logged(t, "help", None),
+        logged(t, "who are you", None),
+        logged(t, "stupid bot", None),
+        logged(t, "Thanks!!", None),
+        logged(t, "how much is the pspo exam?", Some("price")),
+        logged(t, "pspo exam, how much is it??", Some("price")),
+        logged(t, "PSPO exam: how much?", Some("price")),
+        logged(t, "what is the pass mark for pspo", Some("pass-mark")),
+    ];
+    // A line written before `unknown` was logged still reads.
+    lines.push(format!(
+        r#"{{"time":"{t}","question":"can i take it in spanish","transport":"slash","guild_id":null,"channel_id":null,"candidate":"what-is-pspo","score":0.2}}"#
+    ));
+    std::fs::write(dir.path().join("unanswered.jsonl"), lines.join("\n"))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let (code, json, err) = gaps(dir.path(), &["--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let report: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report["unanswered_total"], 10);
+    assert_eq!(report["no_question"], 5, "{report}");
+    assert_eq!(report["skipped_lines"], 0);
+    let rows: Vec<(&str, u64)> = report["gaps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            (
+                g["question"].as_str().unwrap_or(""),
+                g["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // The three wordings of the exam price share their meaning; the
+    // pass mark and the language are questions of their own.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0].1, 3, "{rows:?}");
+    assert!(rows[0].0.to_lowercase().contains("pspo exam"), "{rows:?}");
+    for (q, _) in &rows {
+        assert!(
+            !["hi", "help", "who are you", "stupid bot", "Thanks!!"].contains(q),
+            "{rows:?}"
+        );
+    }
+    assert_eq!(report["gaps"][0]["declined_as"], "price");
+    assert_eq!(
+        report["declined"],
+        serde_json::json!([
+            {"category": "price", "count": 3},
+            {"category": "pass-mark", "count": 1},
+        ])
+    );
+
+    let (_, text, _) = gaps(dir.path(), &[]);
+    assert!(
+        text.contains("5 messages with no question in them"),
+        "{text}"
+    );
+    assert!(text.contains("  price: asked 3 times\n"), "{text}");
+    assert!(text.contains("  pass-mark: asked 1 time\n"), "{text}");
+    assert!(!text.contains("  hi  "), "{text}");
+
+    // --top keeps that many rows of each list.
+    let (_, json, _) = gaps(dir.path(), &["--json", "--top", "1"]);
+    let report: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report["gaps"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["declined"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_zero_window_or_zero_rows_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = gaps(dir.path(), &["--top", "0"]);
+    assert_eq!(code, Some(2));
+    assert!(out.is_empty());
+    assert!(
+        err.contains("0 rows would show nothing; give at least 1"),
+        "{err}"
+    );
+    let (code, _, err) = gaps(dir.path(), &["--since", "0s"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("leave --since out to read everything"),
+        "{err}"
+    );
+    let (code, _, err) = gaps(dir.path(), &["--since", "soon"]);
+    assert_eq!(code, Some(2), "{err}");
 }

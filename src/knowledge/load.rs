@@ -14,7 +14,9 @@ use toml::Spanned;
 
 use super::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use super::model::*;
+use super::suggest::did_you_mean;
 use super::*;
+use super::{keys, text_rules};
 use crate::limits;
 use crate::matcher::normalize;
 
@@ -74,6 +76,23 @@ fn read_regular_file(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
+/// A TOML error at its position, on one line.
+fn toml_error(file: &SourceFile<'_>, e: &toml::de::Error) -> Diagnostic {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().replace('\n', " ");
+    file.at(span, message)
+}
+
+/// Whether `e` is a key missing from a table where an unknown key is,
+/// which is most likely that key, misspelt.
+fn is_misspelt(e: &toml::de::Error, unknown: &[keys::UnknownKey], len: usize) -> bool {
+    let table = e.span().unwrap_or(0..len);
+    e.message().starts_with("missing field")
+        && unknown
+            .iter()
+            .any(|k| table.start <= k.span.start && k.span.end <= table.end)
+}
+
 /// Collects problems, then decides.
 struct Checker {
     found: Vec<Diagnostic>,
@@ -94,18 +113,73 @@ impl Checker {
                 return None;
             }
         };
-        match toml::from_str::<T>(&text) {
-            Ok(value) => Some(Parsed { path, text, value }),
+        let file = SourceFile {
+            path: &path,
+            text: &text,
+        };
+        // First as a plain tree, for the syntax and every unknown key ...
+        let tree = match toml::from_str::<keys::Node>(&text) {
+            Ok(tree) => tree,
             Err(e) => {
-                let file = SourceFile {
-                    path: &path,
-                    text: &text,
-                };
-                let span = e.span().unwrap_or(0..0);
-                let message = e.message().trim().replace('\n', " ");
-                self.found.push(file.at(span, message));
+                self.found.push(toml_error(&file, &e));
+                return None;
+            }
+        };
+        let unknown = keys::unknown_keys(&file, &tree, &keys::shape_of(name), &mut self.found);
+        // ... then as what it means. A key misspelt is also a key missing
+        // from its table; the misspelling was reported, with the keys the
+        // table may have, so the missing key is not reported again, and
+        // the rest of the file is checked as if it were spelt right.
+        let e = match toml::from_str::<T>(&text) {
+            Ok(value) => return Some(Parsed { path, text, value }),
+            Err(e) => e,
+        };
+        if !is_misspelt(&e, &unknown, text.len()) {
+            self.found.push(toml_error(&file, &e));
+            return None;
+        }
+        let fixed = keys::with_keys_meant(&text, &unknown)?;
+        match toml::from_str::<T>(&fixed) {
+            Ok(value) => Some(Parsed {
+                path,
+                text: fixed,
+                value,
+            }),
+            Err(e) => {
+                // A key written as meant that the table has already says
+                // nothing the unknown key did not.
+                let said =
+                    is_misspelt(&e, &unknown, text.len()) || e.message().contains("duplicate key");
+                if !said {
+                    let file = SourceFile {
+                        path: &path,
+                        text: &fixed,
+                    };
+                    self.found.push(toml_error(&file, &e));
+                }
                 None
             }
+        }
+    }
+
+    /// A required, non-blank text of at most `max` characters that the bot
+    /// shows as it is: no Discord mention in it.
+    fn shown_text(
+        &mut self,
+        file: &SourceFile<'_>,
+        what: &str,
+        value: &Spanned<String>,
+        max: usize,
+    ) {
+        self.text(file, what, value, max);
+        if let Some(mention) = text_rules::mention(value.get_ref()) {
+            self.push(
+                file,
+                value,
+                format!(
+                    "{what} contains {mention:?}, which Discord reads as a mention that pings people; write it without the @ or the <@…>"
+                ),
+            );
         }
     }
 
@@ -171,7 +245,10 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
     let topics = topics_file
         .as_ref()
         .map(|t| check_topics(&mut check, t, cert_ids.as_ref()));
-    let out_of_scope = out_of_scope_file.map(|o| check_out_of_scope(&mut check, &o));
+    let out_of_scope = out_of_scope_file
+        .as_ref()
+        .map(|o| check_out_of_scope(&mut check, o));
+    check_duplicate_questions(&mut check, topics_file.as_ref(), out_of_scope_file.as_ref());
     let vocabulary = vocab.map(|v| {
         let ids = topics
             .as_ref()
@@ -204,8 +281,24 @@ pub fn load(dir: &Path) -> Result<Knowledge, Diagnostics> {
                 vocabulary,
             })
         }
-        _ => Err(Diagnostics(check.found)),
+        _ => Err(Diagnostics(in_reading_order(check.found))),
     }
+}
+
+/// Problems file by file (in the order the files were read), and top to
+/// bottom within each, however the checks found them.
+fn in_reading_order(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for d in &found {
+        if !files.contains(&d.file) {
+            files.push(d.file.clone());
+        }
+    }
+    found.sort_by_key(|d| {
+        let file = files.iter().position(|f| *f == d.file);
+        (file, d.line, d.column)
+    });
+    found
 }
 
 fn check_out_of_scope(check: &mut Checker, parsed: &Parsed<OutOfScopeFile>) -> Vec<OutOfScope> {
@@ -215,7 +308,12 @@ fn check_out_of_scope(check: &mut Checker, parsed: &Parsed<OutOfScopeFile>) -> V
     for c in &parsed.value.categories {
         let id = c.id.get_ref();
         if !seen.insert(id.as_str()) {
-            check.push(&file, &c.id, format!("duplicate category id {id:?}"));
+            check.push(
+                &file,
+                &c.id,
+                format!("duplicate category id {id:?}; give this one an id of its own"),
+            );
+            continue;
         }
         if !is_slug(id) {
             check.push(
@@ -224,14 +322,15 @@ fn check_out_of_scope(check: &mut Checker, parsed: &Parsed<OutOfScopeFile>) -> V
                 format!("category id {id:?} must be lower-case letters, digits and dashes"),
             );
         }
-        check.text(&file, "`explain`", &c.explain, 200);
+        check.shown_text(&file, "`explain`", &c.explain, 200);
         let ask = AskInstead::parse(c.ask.get_ref()).unwrap_or_else(|| {
             check.push(
                 &file,
                 &c.ask,
                 format!(
-                    "`ask` must be \"issuer\", \"provider\" or \"nobody\", not {:?}",
-                    c.ask.get_ref()
+                    "`ask` must be \"issuer\", \"provider\" or \"nobody\", not {:?}{}",
+                    c.ask.get_ref(),
+                    did_you_mean(c.ask.get_ref(), ["issuer", "provider", "nobody"])
                 ),
             );
             AskInstead::Nobody
@@ -244,7 +343,7 @@ fn check_out_of_scope(check: &mut Checker, parsed: &Parsed<OutOfScopeFile>) -> V
             );
         }
         for q in &c.questions {
-            check.text(&file, "a question", q, MAX_QUESTION_CHARS);
+            check.shown_text(&file, "a question", q, MAX_QUESTION_CHARS);
         }
         let mut words = Vec::new();
         for w in &c.words {
@@ -274,12 +373,94 @@ fn check_out_of_scope(check: &mut Checker, parsed: &Parsed<OutOfScopeFile>) -> V
     out
 }
 
+/// One example question leads to one place: the same question (as the
+/// matcher reads it, so case, spacing and punctuation aside) under two
+/// topics, or under a topic and an out-of-scope category, would be
+/// answered by whichever the matcher happened to weigh higher.
+fn check_duplicate_questions(
+    check: &mut Checker,
+    topics: Option<&Parsed<TopicsFile>>,
+    categories: Option<&Parsed<OutOfScopeFile>>,
+) {
+    struct Owner {
+        what: String,
+        file: PathBuf,
+        line: usize,
+    }
+    let mut first: HashMap<String, Owner> = HashMap::new();
+    let mut claim = |check: &mut Checker,
+                     file: &SourceFile<'_>,
+                     what: String,
+                     question: &Spanned<String>| {
+        let norm = normalize::normalize(question.get_ref());
+        if norm.is_empty() {
+            return;
+        }
+        match first.get(&norm) {
+            Some(owner) if owner.what != what => check.push(
+                file,
+                question,
+                format!(
+                    "{:?} is also a question of {} ({}:{}); a question can lead to one place only, so keep it in one",
+                    question.get_ref().trim(),
+                    owner.what,
+                    owner.file.display(),
+                    owner.line
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                let owner = Owner {
+                    what,
+                    file: file.path.to_path_buf(),
+                    line: file.position(question.span().start).0,
+                };
+                first.insert(norm, owner);
+            }
+        }
+    };
+    if let Some(parsed) = topics {
+        let file = parsed.source();
+        let mut ids = HashSet::new();
+        // A topic with a duplicate id is reported as that, once.
+        for t in parsed
+            .value
+            .topics
+            .iter()
+            .filter(|t| ids.insert(t.id.get_ref()))
+        {
+            for q in t.questions.get_ref() {
+                claim(check, &file, format!("topic {:?}", t.id.get_ref()), q);
+            }
+        }
+    }
+    if let Some(parsed) = categories {
+        let file = parsed.source();
+        let mut ids = HashSet::new();
+        for c in parsed
+            .value
+            .categories
+            .iter()
+            .filter(|c| ids.insert(c.id.get_ref()))
+        {
+            for q in &c.questions {
+                claim(
+                    check,
+                    &file,
+                    format!("out-of-scope category {:?}", c.id.get_ref()),
+                    q,
+                );
+            }
+        }
+    }
+}
+
 fn check_article(check: &mut Checker, parsed: &Parsed<ArticleFile>) -> Article {
     let file = parsed.source();
     let a = &parsed.value;
-    check.text(&file, "the article's title", &a.title, limits::EMBED_TITLE);
-    check.text(&file, "the author", &a.author, limits::EMBED_FOOTER / 4);
-    check.text(&file, "the category", &a.category, limits::EMBED_FOOTER / 4);
+    check.shown_text(&file, "the article's title", &a.title, limits::EMBED_TITLE);
+    check.shown_text(&file, "the author", &a.author, limits::EMBED_FOOTER / 4);
+    check.shown_text(&file, "the category", &a.category, limits::EMBED_FOOTER / 4);
     check.https(&file, "the article's url", &a.url);
     if !is_iso_date(a.updated.get_ref()) {
         check.push(
@@ -316,9 +497,9 @@ fn is_iso_date(s: &str) -> bool {
 fn check_provider(check: &mut Checker, parsed: &Parsed<ProviderFile>) -> Provider {
     let file = parsed.source();
     let p = &parsed.value;
-    check.text(&file, "the provider's name", &p.name, limits::EMBED_TITLE);
-    check.text(&file, "the phone number", &p.phone, limits::FIELD_VALUE);
-    check.text(&file, "`about`", &p.about, MAX_ANSWER_CHARS);
+    check.shown_text(&file, "the provider's name", &p.name, limits::EMBED_TITLE);
+    check.shown_text(&file, "the phone number", &p.phone, limits::FIELD_VALUE);
+    check.shown_text(&file, "`about`", &p.about, MAX_ANSWER_CHARS);
     check.https(&file, "the website", &p.website);
     Provider {
         name: p.name.get_ref().trim().to_string(),
@@ -344,7 +525,7 @@ fn check_certifications(
                 format!("duplicate dimension id {:?}", d.id.get_ref()),
             );
         }
-        check.text(&file, "a dimension label", &d.label, limits::FIELD_NAME / 2);
+        check.shown_text(&file, "a dimension label", &d.label, limits::FIELD_NAME / 2);
         dims.push(Dimension {
             id: d.id.get_ref().clone(),
             label: d.label.get_ref().trim().to_string(),
@@ -385,7 +566,7 @@ fn check_certifications(
                 format!("certification id {id:?} must be lower-case letters, digits and dashes"),
             );
         }
-        check.text(&file, "a certification name", &cert.name, 50);
+        check.shown_text(&file, "a certification name", &cert.name, 50);
         check.https(&file, "the issuer's url", &cert.issuer_url);
         let mut by_dim: HashMap<&str, &Spanned<String>> = HashMap::new();
         for (key, value) in cert.values.get_ref() {
@@ -394,12 +575,16 @@ fn check_certifications(
                     &file,
                     key,
                     format!(
-                        "{:?} is not a dimension listed in [[dimension]]",
-                        key.get_ref()
+                        "{:?} is not a dimension listed in [[dimension]]{}",
+                        key.get_ref(),
+                        did_you_mean(
+                            key.get_ref(),
+                            c.dimensions.iter().map(|d| d.id.get_ref().as_str())
+                        )
                     ),
                 );
             }
-            check.text(&file, "a comparison value", value, limits::FIELD_VALUE);
+            check.shown_text(&file, "a comparison value", value, limits::FIELD_VALUE);
             by_dim.insert(key.get_ref().as_str(), value);
         }
         let mut values = Vec::new();
@@ -430,6 +615,13 @@ fn check_certifications(
     (dims, certs)
 }
 
+/// Known ids in a stable order, for suggestions.
+fn sorted(ids: Option<&HashSet<String>>) -> impl Iterator<Item = &str> {
+    let mut list: Vec<&str> = ids.into_iter().flatten().map(String::as_str).collect();
+    list.sort_unstable();
+    list.into_iter()
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 40
@@ -437,9 +629,11 @@ fn is_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// A topic with the positions of its keywords, for the vocabulary check.
+/// A topic with the positions of its id and keywords, for the checks
+/// that look at all topics together.
 struct CheckedTopic {
     topic: Topic,
+    id: Spanned<String>,
     keywords: Vec<Spanned<String>>,
 }
 
@@ -450,14 +644,24 @@ fn check_topics(
 ) -> Vec<CheckedTopic> {
     let file = parsed.source();
     let entries = &parsed.value.topics;
-    let ids: HashSet<&str> = entries.iter().map(|t| t.id.get_ref().as_str()).collect();
-    let mut seen = HashSet::new();
+    let ids: Vec<&str> = entries.iter().map(|t| t.id.get_ref().as_str()).collect();
+    let id_set: HashSet<&str> = ids.iter().copied().collect();
+    // The first topic to claim an id keeps it; a later one is reported
+    // once, and nothing else of it is checked (a pasted copy would
+    // otherwise repeat every question and link of the first).
+    let mut first_at: HashMap<&str, usize> = HashMap::new();
     let mut out = Vec::new();
     for t in entries {
         let id = t.id.get_ref();
-        if !seen.insert(id.as_str()) {
-            check.push(&file, &t.id, format!("duplicate topic id {id:?}"));
+        if let Some(line) = first_at.get(id.as_str()) {
+            check.push(
+                &file,
+                &t.id,
+                format!("duplicate topic id {id:?}: line {line} has a topic with this id already; give this one an id of its own"),
+            );
+            continue;
         }
+        first_at.insert(id.as_str(), file.position(t.id.span().start).0);
         if !is_slug(id) {
             check.push(
                 &file,
@@ -465,8 +669,8 @@ fn check_topics(
                 format!("topic id {id:?} must be lower-case letters, digits and dashes"),
             );
         }
-        check.text(&file, "the title", &t.title, limits::EMBED_TITLE);
-        check.text(&file, "the answer", &t.answer, MAX_ANSWER_CHARS);
+        check.shown_text(&file, "the title", &t.title, MAX_TITLE_CHARS);
+        check.shown_text(&file, "the answer", &t.answer, MAX_ANSWER_CHARS);
         if t.questions.get_ref().is_empty() {
             check.found.push(file.at(
                 t.questions.span(),
@@ -474,7 +678,7 @@ fn check_topics(
             ));
         }
         for q in t.questions.get_ref() {
-            check.text(&file, "a question", q, MAX_QUESTION_CHARS);
+            check.shown_text(&file, "a question", q, MAX_QUESTION_CHARS);
         }
         if t.related.len() > MAX_RELATED {
             check.push(
@@ -486,11 +690,15 @@ fn check_topics(
         for r in &t.related {
             if r.get_ref() == id {
                 check.push(&file, r, format!("topic {id:?} lists itself as related"));
-            } else if !ids.contains(r.get_ref().as_str()) {
+            } else if !id_set.contains(r.get_ref().as_str()) {
                 check.push(
                     &file,
                     r,
-                    format!("related topic {:?} does not exist", r.get_ref()),
+                    format!(
+                        "related topic {:?} does not exist{}",
+                        r.get_ref(),
+                        did_you_mean(r.get_ref(), ids.iter().copied())
+                    ),
                 );
             }
         }
@@ -498,13 +706,17 @@ fn check_topics(
             None => About::Neither,
             Some(a) if a.get_ref() == "both" => About::Both,
             Some(a) => {
-                if cert_ids.is_some_and(|ids| !ids.contains(a.get_ref())) {
+                if let Some(certs) = cert_ids.filter(|ids| !ids.contains(a.get_ref())) {
+                    let mut known: Vec<&str> = certs.iter().map(String::as_str).collect();
+                    known.sort_unstable();
+                    known.push("both");
                     check.push(
                         &file,
                         a,
                         format!(
-                            "`about` must be a certification id or \"both\", not {:?}",
-                            a.get_ref()
+                            "`about` must be a certification id or \"both\", not {:?}{}",
+                            a.get_ref(),
+                            did_you_mean(a.get_ref(), known)
                         ),
                     );
                 }
@@ -519,9 +731,10 @@ fn check_topics(
                     &file,
                     g,
                     format!(
-                        "`gives` lists kinds of question: {}; not {:?}",
+                        "`gives` lists kinds of question: {}; not {:?}{}",
                         Asks::ALL.map(|a| format!("{:?}", a.as_str())).join(", "),
-                        g.get_ref()
+                        g.get_ref(),
+                        did_you_mean(g.get_ref(), Asks::ALL.map(Asks::as_str))
                     ),
                 ),
             }
@@ -555,17 +768,50 @@ fn check_topics(
                 kind: t.kind.as_ref().map(|k| k.get_ref().clone()),
                 gives,
             },
+            id: t.id.clone(),
             keywords: t.keywords.clone(),
         });
     }
-    for required in REQUIRED_TOPICS {
-        if !ids.contains(required) {
-            check
-                .found
-                .push(file.at(0..0, format!("required topic {required:?} is missing")));
-        }
-    }
+    check_menus(check, &file, &out);
     out
+}
+
+/// What the `/topics` menu and its list show of every topic must fit.
+/// Each title and first question is checked on its own above; here, how
+/// many topics there are and how long the list of them is.
+fn check_menus(check: &mut Checker, file: &SourceFile<'_>, topics: &[CheckedTopic]) {
+    if let Some(first_left_out) = topics.get(MAX_TOPICS) {
+        check.push(
+            file,
+            &first_left_out.id,
+            format!(
+                "there are {} topics, and the /topics menu shows at most {MAX_TOPICS}: this one and those after it would not be in it",
+                topics.len()
+            ),
+        );
+    }
+    // `/topics` lists every topic as "• **title**: first question" on a
+    // line of its own, then one line of advice: these are the characters
+    // that frame each topic, and a generous allowance for the advice.
+    const FRAME_PER_TOPIC: usize = 8; // "• **", "**: " and the line break
+    const ADVICE: usize = 100;
+    let list: usize = topics
+        .iter()
+        .map(|t| {
+            limits::char_len(&t.topic.title)
+                + t.topic.questions.first().map_or(0, |q| limits::char_len(q))
+                + FRAME_PER_TOPIC
+        })
+        .sum();
+    let room = limits::EMBED_DESCRIPTION - ADVICE;
+    if list > room {
+        check.found.push(file.at(
+            0..0,
+            format!(
+                "the /topics list of every title and first question would be {list} characters; at most {room} fit: shorten some titles or first questions"
+            ),
+        ));
+    }
 }
 
 fn check_vocabulary(
@@ -617,14 +863,21 @@ fn check_vocabulary(
             check.push(
                 &file,
                 id,
-                format!("{id_ref:?} is not a certification in certifications.toml (or \"both\")"),
+                format!(
+                    "{id_ref:?} is not a certification in certifications.toml (or \"both\"){}",
+                    did_you_mean(id_ref, sorted(cert_ids).chain(["both"]))
+                ),
             );
         }
         if topic_ids.is_some_and(|ids| !ids.contains(entry.home.get_ref())) {
             check.push(
                 &file,
                 &entry.home,
-                format!("home topic {:?} does not exist", entry.home.get_ref()),
+                format!(
+                    "home topic {:?} does not exist{}",
+                    entry.home.get_ref(),
+                    did_you_mean(entry.home.get_ref(), sorted(topic_ids))
+                ),
             );
         }
         let owner = format!("certifications.{id_ref}");
@@ -660,7 +913,11 @@ fn check_vocabulary(
             check.push(
                 &file,
                 &entry.parent,
-                format!("parent {:?} is not a certification", entry.parent.get_ref()),
+                format!(
+                    "parent {:?} is not a certification{}",
+                    entry.parent.get_ref(),
+                    did_you_mean(entry.parent.get_ref(), sorted(cert_ids))
+                ),
             );
         }
         let owner = format!("related.{}", id.get_ref());
@@ -687,6 +944,15 @@ fn check_vocabulary(
         .map(|k| k.get_ref().as_str())
         .chain(category_ids.iter().copied())
         .collect();
+    // In file order, for the suggestions.
+    let concept_list: Vec<&str> = v.concepts.keys().map(|k| k.get_ref().as_str()).collect();
+    let category_list: Vec<&str> = out_of_scope
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let near_concept =
+        |name: &str| did_you_mean(name, concept_list.iter().chain(&category_list).copied());
     for (phrase, meaning) in &v.phrases {
         let norm = claim(check, "phrases", phrase);
         let mut concepts = Vec::new();
@@ -695,7 +961,10 @@ fn check_vocabulary(
                 check.push(
                     &file,
                     meaning,
-                    format!("{part:?} is neither a concept listed under [concepts] nor an out-of-scope category"),
+                    format!(
+                        "{part:?} is neither a concept listed under [concepts] nor an out-of-scope category{}",
+                        near_concept(part)
+                    ),
                 );
             }
             concepts.push(part.to_string());
@@ -708,10 +977,27 @@ fn check_vocabulary(
         .iter()
         .map(|w| normalize::normalize(w.get_ref()))
         .collect();
+    // Which concept each word went to first, and where.
+    let mut concept_of: HashMap<String, (&str, usize)> = HashMap::new();
     for (id, words) in &v.concepts {
         let mut group = Vec::new();
         for w in words {
             let norm = normalize::normalize(w.get_ref());
+            match concept_of.get(&norm) {
+                Some((first, line)) if *first != id.get_ref().as_str() => check.push(
+                    &file,
+                    w,
+                    format!(
+                        "{:?} is also a word of the concept `{first}` (line {line}); a word means one concept: keep it in the one where it means most",
+                        w.get_ref()
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    let line = file.position(w.span().start).0;
+                    concept_of.insert(norm.clone(), (id.get_ref().as_str(), line));
+                }
+            }
             if ignored.contains(&norm) {
                 check.push(
                     &file,
@@ -750,7 +1036,11 @@ fn check_vocabulary(
                 check.push(
                     &file,
                     c,
-                    format!("{:?} is not a concept listed under [concepts]", c.get_ref()),
+                    format!(
+                        "{:?} is not a concept listed under [concepts]{}",
+                        c.get_ref(),
+                        near_concept(c.get_ref())
+                    ),
                 );
             }
         }
@@ -759,8 +1049,9 @@ fn check_vocabulary(
                 &file,
                 &combo.unknown,
                 format!(
-                    "{:?} is not a category in out-of-scope.toml",
-                    combo.unknown.get_ref()
+                    "{:?} is not a category in out-of-scope.toml{}",
+                    combo.unknown.get_ref(),
+                    did_you_mean(combo.unknown.get_ref(), category_list.iter().copied())
                 ),
             );
         }
@@ -775,7 +1066,11 @@ fn check_vocabulary(
             check.push(
                 &file,
                 c,
-                format!("{:?} is not a concept listed under [concepts]", c.get_ref()),
+                format!(
+                    "{:?} is not a concept listed under [concepts]{}",
+                    c.get_ref(),
+                    near_concept(c.get_ref())
+                ),
             );
         }
         vocab.domain.push(c.get_ref().clone());

@@ -9,40 +9,44 @@
 
 mod diagnostic;
 pub mod export;
+mod keys;
 mod load;
 mod model;
+mod suggest;
+mod text_rules;
 
 use std::path::Path;
 
+use crate::limits;
+
 pub use diagnostic::{Diagnostic, Diagnostics};
 
-/// Topic ids other parts of the product rely on; a knowledge base without
-/// any of them is refused.
-pub const REQUIRED_TOPICS: [&str; 16] = [
-    "cspo-vs-pspo",
-    "equivalence",
-    "what-is-cspo",
-    "what-is-pspo",
-    "cspo-requirements",
-    "pspo-requirements",
-    "cspo-validity",
-    "pspo-validity",
-    "cspo-career-path",
-    "pspo-career-path",
-    "pspo-registry",
-    "focus",
-    "learning-content",
-    "preparation",
-    "provider",
-    "article",
+/// The files of a knowledge folder, each read on its own.
+pub const FILES: [&str; 6] = [
+    "article.toml",
+    "provider.toml",
+    "certifications.toml",
+    "topics.toml",
+    "out-of-scope.toml",
+    "vocabulary.toml",
 ];
 
 /// The longest answer a topic may have: short enough to read in a chat
 /// window, and far inside an embed description's 4096 characters.
 pub const MAX_ANSWER_CHARS: usize = 700;
 
-/// A topic question doubles as an autocomplete label, which Discord caps.
-pub const MAX_QUESTION_CHARS: usize = 100;
+/// A topic question doubles as an autocomplete label and, for a topic's
+/// first question, as its description in the `/topics` menu; Discord caps
+/// both at 100.
+pub const MAX_QUESTION_CHARS: usize = limits::CHOICE_NAME;
+
+/// A title is the label of the button that opens its topic under a
+/// related answer (at most 80 characters) and of its option in the
+/// `/topics` menu (at most 100): the smaller decides.
+pub const MAX_TITLE_CHARS: usize = limits::BUTTON_LABEL;
+
+/// Topics the `/topics` menu can offer: a select menu holds 25 options.
+pub const MAX_TOPICS: usize = limits::SELECT_OPTIONS;
 
 /// How many related topics a topic may offer as buttons.
 pub const MAX_RELATED: usize = 3;

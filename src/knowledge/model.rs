@@ -1,6 +1,8 @@
-//! The knowledge files as written on disk. These types mirror the TOML
-//! exactly (unknown keys are refused) and keep the position of every value
-//! that validation may need to point at.
+//! The knowledge files as written on disk. These types mirror the TOML and
+//! keep the position of every value that validation may need to point at.
+//! Their fields are also the keys each table may have: unknown keys are
+//! found, all of them, by walking the file against these types (see
+//! `keys`), so serde itself is not asked to stop at the first.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +10,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ArticleFile {
     pub title: Spanned<String>,
     pub author: Spanned<String>,
@@ -18,7 +19,6 @@ pub struct ArticleFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ProviderFile {
     pub name: Spanned<String>,
     pub website: Spanned<String>,
@@ -27,7 +27,6 @@ pub struct ProviderFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CertificationsFile {
     #[serde(rename = "dimension")]
     pub dimensions: Vec<DimensionEntry>,
@@ -36,14 +35,12 @@ pub struct CertificationsFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DimensionEntry {
     pub id: Spanned<String>,
     pub label: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CertificationEntry {
     pub id: Spanned<String>,
     pub name: Spanned<String>,
@@ -52,14 +49,12 @@ pub struct CertificationEntry {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TopicsFile {
     #[serde(rename = "topic")]
     pub topics: Vec<TopicEntry>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TopicEntry {
     pub id: Spanned<String>,
     pub title: Spanned<String>,
@@ -78,14 +73,12 @@ pub struct TopicEntry {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OutOfScopeFile {
     #[serde(rename = "category")]
     pub categories: Vec<CategoryEntry>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CategoryEntry {
     pub id: Spanned<String>,
     pub explain: Spanned<String>,
@@ -97,7 +90,6 @@ pub struct CategoryEntry {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VocabularyFile {
     pub certifications: BTreeMap<Spanned<String>, CertificationNames>,
     #[serde(default)]
@@ -115,13 +107,11 @@ pub struct VocabularyFile {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DomainConcepts {
     pub concepts: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CertificationNames {
     pub home: Spanned<String>,
     pub names: Vec<Spanned<String>>,
@@ -130,7 +120,6 @@ pub struct CertificationNames {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CombinationEntry {
     pub all: Vec<Spanned<String>>,
     #[serde(default)]
@@ -139,7 +128,6 @@ pub struct CombinationEntry {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RelatedEntry {
     pub parent: Spanned<String>,
     #[serde(default = "yes")]
@@ -152,7 +140,6 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct IgnoreWords {
     pub words: Vec<Spanned<String>>,
 }
