@@ -258,7 +258,7 @@ async fn ask_answers_a_known_question_with_its_topic() {
     assert!(!shapes::is_ephemeral(data), "answers are public");
     assert_eq!(data["embeds"][0]["url"], faq.knowledge.article.url.as_str());
     let ids = custom_ids(data);
-    // "Helpful" / "Not helpful", then the related topics.
+    // "Helpful" / "Not helpful", then the related topics, then Remove.
     assert_eq!(
         ids[..2],
         [
@@ -266,7 +266,11 @@ async fn ask_answers_a_known_question_with_its_topic() {
             format!("feedback:{}:down", topic.id)
         ]
     );
-    let related = &ids[2..];
+    assert!(
+        ids.last().is_some_and(|id| id.starts_with("delete:")),
+        "{ids:?}"
+    );
+    let related = &ids[2..ids.len() - 1];
     assert!(
         !related.is_empty() && related.iter().all(|id| id.starts_with("topic:")),
         "{ids:?}"

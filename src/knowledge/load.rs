@@ -629,11 +629,10 @@ fn is_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// A topic with the positions of its id and keywords, for the checks
-/// that look at all topics together.
+/// A topic with the positions of its keywords, for the checks that look
+/// at all topics together.
 struct CheckedTopic {
     topic: Topic,
-    id: Spanned<String>,
     keywords: Vec<Spanned<String>>,
 }
 
@@ -768,50 +767,10 @@ fn check_topics(
                 kind: t.kind.as_ref().map(|k| k.get_ref().clone()),
                 gives,
             },
-            id: t.id.clone(),
             keywords: t.keywords.clone(),
         });
     }
-    check_menus(check, &file, &out);
     out
-}
-
-/// What the `/topics` menu and its list show of every topic must fit.
-/// Each title and first question is checked on its own above; here, how
-/// many topics there are and how long the list of them is.
-fn check_menus(check: &mut Checker, file: &SourceFile<'_>, topics: &[CheckedTopic]) {
-    if let Some(first_left_out) = topics.get(MAX_TOPICS) {
-        check.push(
-            file,
-            &first_left_out.id,
-            format!(
-                "there are {} topics, and the /topics menu shows at most {MAX_TOPICS}: this one and those after it would not be in it",
-                topics.len()
-            ),
-        );
-    }
-    // `/topics` lists every topic as "• **title**: first question" on a
-    // line of its own, then one line of advice: these are the characters
-    // that frame each topic, and a generous allowance for the advice.
-    const FRAME_PER_TOPIC: usize = 8; // "• **", "**: " and the line break
-    const ADVICE: usize = 100;
-    let list: usize = topics
-        .iter()
-        .map(|t| {
-            limits::char_len(&t.topic.title)
-                + t.topic.questions.first().map_or(0, |q| limits::char_len(q))
-                + FRAME_PER_TOPIC
-        })
-        .sum();
-    let room = limits::EMBED_DESCRIPTION - ADVICE;
-    if list > room {
-        check.found.push(file.at(
-            0..0,
-            format!(
-                "the /topics list of every title and first question would be {list} characters; at most {room} fit: shorten some titles or first questions"
-            ),
-        ));
-    }
 }
 
 fn check_vocabulary(

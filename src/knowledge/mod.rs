@@ -45,9 +45,6 @@ pub const MAX_QUESTION_CHARS: usize = limits::CHOICE_NAME;
 /// `/topics` menu (at most 100): the smaller decides.
 pub const MAX_TITLE_CHARS: usize = limits::BUTTON_LABEL;
 
-/// Topics the `/topics` menu can offer: a select menu holds 25 options.
-pub const MAX_TOPICS: usize = limits::SELECT_OPTIONS;
-
 /// How many related topics a topic may offer as buttons.
 pub const MAX_RELATED: usize = 3;
 
