@@ -308,3 +308,42 @@ fn a_zero_window_or_zero_rows_is_refused_with_the_reason() {
     let (code, _, err) = gaps(dir.path(), &["--since", "soon"]);
     assert_eq!(code, Some(2), "{err}");
 }
+
+#[test]
+fn least_helpful_topics_show_what_was_asked_and_wanted_and_changed_votes_move() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let feedback = [
+        // One person: helpful, then changed to not helpful, then a comment.
+        r#"{"time":"2026-01-01T00:00:00Z","topic":"pspo-validity","vote":"up","transport":"http","guild_id":1,"channel_id":2,"question":"does pspo expire?"}"#,
+        r#"{"time":"2026-01-01T00:00:01Z","topic":"pspo-validity","vote":"down","transport":"http","guild_id":1,"channel_id":2,"question":"does pspo expire?","changed":true}"#,
+        r#"{"time":"2026-01-01T00:00:02Z","topic":"pspo-validity","vote":"down","transport":"http","guild_id":1,"channel_id":2,"question":"does pspo expire?","comment":"the renewal fee"}"#,
+        r#"{"time":"2026-01-01T00:00:03Z","topic":"pspo-validity","vote":"down","transport":"slash","guild_id":1,"channel_id":2,"question":"is pspo for life"}"#,
+    ];
+    std::fs::write(dir.path().join("feedback.jsonl"), feedback.join("\n"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = bot(dir.path())
+        .args(["gaps", "--json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let topic = &report["least_helpful"][0];
+    assert_eq!(topic["topic"], "pspo-validity", "{report}");
+    assert_eq!(topic["not_helpful"], 2, "a changed vote and a new one");
+    assert_eq!(
+        topic["helpful"], 0,
+        "the changed vote took its helpful back"
+    );
+    assert_eq!(
+        topic["questions"],
+        serde_json::json!(["is pspo for life", "does pspo expire?"])
+    );
+    assert_eq!(topic["comments"], serde_json::json!(["the renewal fee"]));
+
+    let text = bot(dir.path())
+        .arg("gaps")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("asked: is pspo for life"), "{text}");
+    assert!(text.contains("wanted: the renewal fee"), "{text}");
+}

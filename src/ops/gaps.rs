@@ -47,6 +47,51 @@ pub struct TopicVotes {
     pub topic: String,
     pub helpful: usize,
     pub not_helpful: usize,
+    /// The questions the answer was marked not helpful for, latest first.
+    pub questions: Vec<String>,
+    /// What people said they were looking for, latest first.
+    pub comments: Vec<String>,
+}
+
+/// How many questions and comments each least helpful topic shows.
+const SHOWN_PER_TOPIC: usize = 3;
+
+/// The votes on one topic while the log is read.
+#[derive(Default)]
+struct Tally {
+    helpful: usize,
+    not_helpful: usize,
+    questions: Vec<String>,
+    comments: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, f: Feedback) {
+        // A form's comment remarks on a vote logged before it.
+        if let Some(comment) = f.comment {
+            remember(&mut self.comments, comment);
+            return;
+        }
+        // A changed vote takes back the person's other one.
+        let (this, other) = match f.vote {
+            Vote::Up => (&mut self.helpful, &mut self.not_helpful),
+            Vote::Down => (&mut self.not_helpful, &mut self.helpful),
+        };
+        *this += 1;
+        if f.changed {
+            *other = other.saturating_sub(1);
+        }
+        if let (Vote::Down, Some(q)) = (f.vote, f.question) {
+            remember(&mut self.questions, q);
+        }
+    }
+}
+
+/// Keeps `text` first among the latest few, once.
+fn remember(latest: &mut Vec<String>, text: String) {
+    latest.retain(|t| *t != text);
+    latest.insert(0, text);
+    latest.truncate(SHOWN_PER_TOPIC);
 }
 
 /// What became of one log file.
@@ -294,17 +339,13 @@ pub fn build(
     });
     declined.truncate(top);
 
-    let mut votes: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut votes: HashMap<String, Tally> = HashMap::new();
     if let Some(feedback) = feedback {
         let (read, bad) = read_log::<Feedback>("feedback", feedback, |f| {
             if !recent(&f.time, cutoff) {
                 return false;
             }
-            let v = votes.entry(f.topic).or_default();
-            match f.vote {
-                Vote::Up => v.0 += 1,
-                Vote::Down => v.1 += 1,
-            }
+            votes.entry(f.topic.clone()).or_default().add(f);
             true
         })?;
         files.extend(read);
@@ -312,11 +353,13 @@ pub fn build(
     }
     let mut least_helpful: Vec<TopicVotes> = votes
         .into_iter()
-        .filter(|(_, (_, down))| *down > 0)
-        .map(|(topic, (helpful, not_helpful))| TopicVotes {
+        .filter(|(_, t)| t.not_helpful > 0 || !t.comments.is_empty())
+        .map(|(topic, t)| TopicVotes {
             topic,
-            helpful,
-            not_helpful,
+            helpful: t.helpful,
+            not_helpful: t.not_helpful,
+            questions: t.questions,
+            comments: t.comments,
         })
         .collect();
     least_helpful.sort_by(|a, b| {
@@ -435,6 +478,12 @@ pub fn render(report: &Report) -> String {
                 "{:>6} not helpful, {:>4} helpful  {}\n",
                 t.not_helpful, t.helpful, t.topic
             ));
+            for q in &t.questions {
+                out.push_str(&format!("          asked: {q}\n"));
+            }
+            for c in &t.comments {
+                out.push_str(&format!("          wanted: {c}\n"));
+            }
         }
     }
     if report.skipped_lines > 0 {
