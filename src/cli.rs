@@ -463,6 +463,11 @@ fn serve_http(dir: &std::path::Path, addr: &str) -> anyhow::Result<()> {
             ))),
             None => reloads.also(tokio::spawn(register::warn_on_change(changed))),
         };
+        let _reloads = _reloads.also(tokio::spawn(crate::ops::report::refresh(
+            faq.clone(),
+            ops.log_paths.clone(),
+            ops.report.clone(),
+        )));
         let limits = settings.limits;
         tracing::info!(
             topics = faq.load().knowledge.topics.len(),

@@ -357,6 +357,50 @@ pub struct DiscordConfig {
     /// How long one REST call to Discord may take
     /// (`DISCORD_REST_TIMEOUT_SECONDS`).
     pub rest_timeout: Duration,
+    /// The weekly maintainers' digest, when `DIGEST_CHANNEL` is set.
+    pub digest: Option<Digest>,
+}
+
+/// When and where the weekly digest is posted: `DIGEST_CHANNEL`,
+/// `DIGEST_DAY` (default Monday) and `DIGEST_HOUR` (UTC, default 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digest {
+    pub channel: NonZeroU64,
+    pub day: chrono::Weekday,
+    pub hour: u32,
+}
+
+/// Reads the digest's settings; `None` without `DIGEST_CHANNEL`.
+fn digest(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Digest>, ConfigError> {
+    // The day and hour are checked even without a channel, so a typo is
+    // found before the channel is added.
+    let day = match lookup("DIGEST_DAY") {
+        None => chrono::Weekday::Mon,
+        Some(v) => v
+            .parse::<chrono::Weekday>()
+            .map_err(|_| ConfigError::Invalid {
+                name: "DIGEST_DAY",
+                value: v,
+                expected: "a day of the week, such as mon or monday",
+            })?,
+    };
+    let hour = match lookup("DIGEST_HOUR") {
+        None => 9,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|h| *h < 24)
+            .ok_or(ConfigError::Invalid {
+                name: "DIGEST_HOUR",
+                value: v,
+                expected: "an hour from 0 to 23, in UTC",
+            })?,
+    };
+    let Some(channel) = lookup("DIGEST_CHANNEL") else {
+        return Ok(None);
+    };
+    let channel = snowflake("DIGEST_CHANNEL", &channel)?;
+    Ok(Some(Digest { channel, day, hour }))
 }
 
 /// How long one REST call to Discord may take unless
@@ -417,6 +461,7 @@ impl DiscordConfig {
                 .map(|v| socket_addr("METRICS_ADDR", &v))
                 .transpose()?,
             rest_timeout: rest_timeout(&lookup)?,
+            digest: digest(&lookup)?,
         })
     }
 }
@@ -749,6 +794,21 @@ mod tests {
             .map(|c| c.forum_channels.iter().map(|n| n.get()).collect())
             .unwrap_or_default();
         assert_eq!(forums, [78]);
+        assert_eq!(c.and_then(|c| c.digest), None, "no digest unless asked");
+        let weekly = config(&[
+            ("DISCORD_TOKEN", "t"),
+            ("DIGEST_CHANNEL", "5"),
+            ("DIGEST_DAY", "friday"),
+            ("DIGEST_HOUR", "16"),
+        ]);
+        assert_eq!(
+            weekly.ok().and_then(|c| c.digest),
+            NonZeroU64::new(5).map(|channel| Digest {
+                channel,
+                day: chrono::Weekday::Fri,
+                hour: 16
+            })
+        );
         assert_eq!(
             c.and_then(|c| c.http_proxy.as_deref()),
             Some("http://127.0.0.1:3000")
@@ -759,6 +819,9 @@ mod tests {
         for (name, bad) in [
             ("ANSWER_CHANNELS", "12,general"),
             ("FORUM_CHANNELS", "help-forum"),
+            ("DIGEST_CHANNEL", "digest"),
+            ("DIGEST_DAY", "someday"),
+            ("DIGEST_HOUR", "24"),
             ("DISCORD_GUILD_ID", "0"),
             ("DISCORD_APPLICATION_ID", "-5"),
             ("DISCORD_HTTP_PROXY", "127.0.0.1:3000"),

@@ -232,3 +232,62 @@ async fn one_vote_per_person_per_answer_and_not_helpful_asks_what_was_missing() 
     assert_eq!(comment["question"], "does pspo expire?");
     assert_eq!(comment["vote"], "down");
 }
+
+#[tokio::test]
+async fn faq_admin_shows_the_weeks_gaps_and_feedback_privately() {
+    let logs = tempfile::tempdir().expect("a folder");
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let unanswered = logs.path().join("unanswered.jsonl");
+    let feedback = logs.path().join("feedback.jsonl");
+    let lines: Vec<String> = (0..3)
+        .map(|_| format!(r#"{{"time":"{now}","question":"how much does pspo cost","transport":"http","guild_id":1,"channel_id":2,"candidate":null,"score":0.1,"unknown":"price"}}"#))
+        .collect();
+    std::fs::write(&unanswered, lines.join("\n")).expect("written");
+    std::fs::write(
+        &feedback,
+        format!(r#"{{"time":"{now}","topic":"pspo-validity","vote":"down","transport":"http","guild_id":1,"channel_id":2,"question":"does pspo expire?","comment":"the renewal fee"}}"#),
+    )
+    .expect("written");
+    let server = Server::start_with(&[
+        ("UNANSWERED_LOG", unanswered.to_str().unwrap_or_default()),
+        ("FEEDBACK_LOG", feedback.to_str().unwrap_or_default()),
+    ]);
+    let ask = |sub: &str| {
+        let mut c = by(fixtures::command("faq-admin", &[]), ALICE);
+        c["data"]["options"] = json!([{"name": sub, "type": 1, "options": []}]);
+        c
+    };
+    // The report is built as the server starts; wait for it, boundedly.
+    let mut gaps = Value::Null;
+    for _ in 0..100 {
+        gaps = server.interact_ok(&ask("gaps")).await;
+        if embed(&gaps["data"])["title"] != "No report yet" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(is_ephemeral(&gaps["data"]), "for the maintainer only");
+    assert_eq!(embed(&gaps["data"])["title"], "Unanswered: 3 messages");
+    let text = embed(&gaps["data"])["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(text.contains("**3×** “how much does pspo cost”"), "{text}");
+    assert_eq!(embed(&gaps["data"])["fields"][0]["value"], "price: 3 times");
+
+    let votes = server.interact_ok(&ask("feedback")).await;
+    let field = &embed(&votes["data"])["fields"][0];
+    assert_eq!(field["name"], "Does PSPO expire?");
+    assert!(field["value"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("wanted: “the renewal fee”"));
+
+    // From a person's own install, outside a server that added the bot: refused.
+    let mut elsewhere = ask("gaps");
+    elsewhere["authorizing_integration_owners"] = json!({"1": ALICE.to_string()});
+    let refused = server.interact_ok(&elsewhere).await;
+    assert!(embed(&refused["data"])["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("only in a server that added the bot"));
+}

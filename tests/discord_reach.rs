@@ -53,10 +53,32 @@ async fn every_command_is_registered_for_servers_and_accounts_with_the_message_c
         .await;
     let commands = put.body.as_array().cloned().unwrap_or_default();
     assert!(!commands.is_empty());
-    for c in &commands {
+    for c in commands.iter().filter(|c| c["name"] != "faq-admin") {
         assert_eq!(c["integration_types"], json!([0, 1]), "{c}");
         assert_eq!(c["contexts"], json!([0, 1, 2]), "{c}");
+        assert!(c["default_member_permissions"].is_null(), "{c}");
     }
+    // The maintainers' command: servers that installed the bot only, for
+    // members who may manage the server, with its two subcommands.
+    let admin = commands
+        .iter()
+        .find(|c| c["name"] == "faq-admin")
+        .unwrap_or_else(|| panic!("no /faq-admin"));
+    assert_eq!(admin["integration_types"], json!([0]));
+    assert_eq!(admin["contexts"], json!([0]));
+    assert_eq!(admin["default_member_permissions"], json!("32"));
+    let subcommands: Vec<(&str, u64)> = admin["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap_or_default(),
+                o["type"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(subcommands, [("gaps", 1), ("feedback", 1)]);
     let menu = commands
         .iter()
         .find(|c| c["name"] == ANSWER_MESSAGE)

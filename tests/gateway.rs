@@ -103,6 +103,7 @@ async fn connects_with_the_intended_intents_and_registers_the_commands_globally(
             "contact",
             "topics",
             "help",
+            "faq-admin",
             "Answer with CSPO/PSPO bot"
         ]
     );
@@ -955,9 +956,9 @@ async fn register_overwrites_the_commands_without_connecting() {
             TIMEOUT,
         )
         .await;
-    assert_eq!(put.body.as_array().map(Vec::len), Some(7));
+    assert_eq!(put.body.as_array().map(Vec::len), Some(8));
     assert!(
-        bot.output().contains("Registered 7 commands in guild 777"),
+        bot.output().contains("Registered 8 commands in guild 777"),
         "{}",
         bot.output()
     );

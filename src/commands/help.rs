@@ -32,7 +32,8 @@ impl SlashCommand for Help {
              • `/compare` — CSPO and PSPO side by side\n\
              • `/topics` — everything I can answer\n\
              • `/contact` — reach {}, the training provider behind the article\n\
-             • `/help` — this message\n\n\
+             • `/help` — this message\n\
+             • `/faq-admin` — for maintainers: what I could not answer this week\n\n\
              **Answering someone else?** On their message, open *Apps* → \
              *{}*: you see my answer first, and can post it as a reply.",
             k.article.title,

@@ -8,6 +8,7 @@ mod answer_message;
 mod ask;
 mod compare;
 mod contact;
+mod faq_admin;
 mod help;
 #[cfg(test)]
 pub(crate) mod test_knowledge;
@@ -19,9 +20,11 @@ pub use answer::{
     SUGGESTED_PREFIX, TOPIC_PREFIX,
 };
 pub use answer_message::{post, Post, ANSWER_MESSAGE, POST_PREFIX};
+pub use faq_admin::report_cards as faq_admin_report;
 
 use crate::conversation::Said;
 use crate::matcher::Match;
+use crate::ops::report::Built;
 use crate::reply::Reply;
 use crate::Faq;
 
@@ -34,6 +37,7 @@ pub const ALL: &[&dyn SlashCommand] = &[
     &contact::Contact,
     &topics::Topics,
     &help::Help,
+    &faq_admin::FaqAdmin,
     &answer_message::AnswerMessage,
 ];
 
@@ -78,7 +82,13 @@ pub enum OptionKind {
     Text,
     /// A member of the server, given to the command as their id.
     Person,
+    /// A subcommand (`/faq-admin gaps`), given to the command as
+    /// [`SUBCOMMAND`].
+    Subcommand,
 }
+
+/// The argument a command gets its chosen subcommand's name in.
+pub const SUBCOMMAND: &str = "subcommand";
 
 /// An option of a command.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -157,6 +167,22 @@ pub trait SlashCommand: Sync {
     /// Where Discord shows the command.
     fn kind(&self) -> CommandKind {
         CommandKind::Slash
+    }
+    /// The permissions (Discord's bit set) a member needs to see the
+    /// command until a server's admins say otherwise; `None`: everyone.
+    fn default_permissions(&self) -> Option<u64> {
+        None
+    }
+    /// Whether only servers that installed the bot offer it (not a
+    /// person's own install, nor DMs).
+    fn server_only(&self) -> bool {
+        false
+    }
+    /// The reply of a command that shows the maintainers' report, given
+    /// the latest one (`None` while there is none); `None` for the others.
+    fn with_report(&self, faq: &Faq, args: &Args, report: Option<&Built>) -> Option<Reply> {
+        let _ = (faq, args, report);
+        None
     }
     /// The definition; it may depend on the knowledge (the certifications
     /// offered as choices come from it).
@@ -334,7 +360,9 @@ mod tests {
     fn command_names_are_unique_and_short_and_slash_names_lowercase() {
         let mut names: Vec<&str> = ALL.iter().map(|c| c.name()).collect();
         assert!(names.iter().all(|n| (1..=32).contains(&n.chars().count())));
-        assert!(slash_commands().all(|c| c.name().chars().all(|c| c.is_ascii_lowercase())));
+        assert!(
+            slash_commands().all(|c| c.name().chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        );
         assert_eq!(
             ALL.iter()
                 .filter(|c| c.kind() == CommandKind::OnMessage)

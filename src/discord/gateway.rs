@@ -23,6 +23,7 @@ use crate::http::gateway_health::ShardHealth;
 use crate::http::metrics::Metrics;
 use crate::http::monitor::{self, Monitor};
 use crate::ops::reload::{self, SharedFaq};
+use crate::ops::report;
 use crate::ops::Operations;
 use crate::Faq;
 
@@ -198,6 +199,16 @@ pub async fn run(
         None => None,
     };
     let metrics_for_shards = Arc::clone(&metrics);
+    let reports = tokio::spawn(report::refresh(
+        faq.clone(),
+        ops.log_paths.clone(),
+        ops.report.clone(),
+    ));
+    let digest = match (config.digest, registers(&config)) {
+        // One process posts it: the one that registers the commands.
+        (Some(digest), true) => Some((digest, ops.report.clone())),
+        _ => None,
+    };
     let mut client = tokio::select! {
         client = connect(&config, faq.clone(), ops, metrics) => client?,
         signal = stop.recv() => {
@@ -206,6 +217,15 @@ pub async fn run(
         }
     };
     // Dropped (and so stopped) when `run` returns.
+    let mut reloads = reloads.also(reports);
+    if let Some((digest, latest)) = digest {
+        reloads = reloads.also(tokio::spawn(super::digest::post_weekly(
+            digest,
+            latest,
+            faq.clone(),
+            Arc::clone(&client.http),
+        )));
+    }
     let _reloads = if registers(&config) {
         let guild = config.guild_id.map(GuildId::from);
         reloads.also(tokio::spawn(register::register_on_change(
@@ -408,6 +428,7 @@ mod tests {
             cooldown: Duration::ZERO,
             metrics_addr: None,
             rest_timeout: Duration::from_secs(1),
+            digest: None,
         }
     }
 

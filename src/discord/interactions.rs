@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use serenity::all::{
-    AuthorizingIntegrationOwner, AutocompleteChoice, CommandDataOptionValue, CommandInteraction,
-    ComponentInteraction, ComponentInteractionDataKind, CreateAutocompleteResponse,
-    CreateInteractionResponse, Interaction, ResolvedTarget,
+    AuthorizingIntegrationOwner, AutocompleteChoice, CommandDataOption, CommandDataOptionValue,
+    CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
+    CreateAutocompleteResponse, CreateInteractionResponse, Interaction, ResolvedTarget,
 };
 
 use super::{clicks, messages, render};
@@ -101,7 +101,7 @@ pub fn handle(
             };
             let now = Instant::now();
             let earlier = ops.conversations.recall(key, now);
-            let outcome = run_command(faq, command, earlier.as_deref());
+            let outcome = run_command(faq, ops, command, earlier.as_deref());
             if let Some(topic) = outcome.asked.as_ref().and_then(|a| a.topic_to_remember()) {
                 ops.conversations.remember(key, topic, now);
             }
@@ -219,21 +219,28 @@ pub fn args(command: &CommandInteraction) -> Args {
             .with(commands::TARGET_TEXT, &target.content)
             .with(commands::TARGET_ID, &target.id.to_string());
     }
-    Args(
-        command
-            .data
-            .options
-            .iter()
-            .filter_map(|o| match &o.value {
-                CommandDataOptionValue::String(s) => Some((o.name.clone(), s.clone())),
-                CommandDataOptionValue::Autocomplete { value, .. } => {
-                    Some((o.name.clone(), value.clone()))
-                }
-                CommandDataOptionValue::User(id) => Some((o.name.clone(), id.to_string())),
-                _ => None,
-            })
-            .collect(),
-    )
+    let mut args = Args::default();
+    add_options(&mut args, &command.data.options);
+    args
+}
+
+/// A command's options as arguments, a subcommand's own among them.
+fn add_options(args: &mut Args, options: &[CommandDataOption]) {
+    for o in options {
+        match &o.value {
+            CommandDataOptionValue::String(s) => args.0.push((o.name.clone(), s.clone())),
+            CommandDataOptionValue::Autocomplete { value, .. } => {
+                args.0.push((o.name.clone(), value.clone()))
+            }
+            CommandDataOptionValue::User(id) => args.0.push((o.name.clone(), id.to_string())),
+            CommandDataOptionValue::SubCommand(inner) => {
+                args.0
+                    .push((commands::SUBCOMMAND.to_string(), o.name.clone()));
+                add_options(args, inner);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Whether the bot itself is a member where `interaction` happened, so it
@@ -255,11 +262,35 @@ pub fn installed_here(interaction: &Interaction) -> bool {
     })
 }
 
-fn run_command(faq: &Faq, command: &CommandInteraction, earlier: Option<&str>) -> Outcome {
-    match commands::find(&command.data.name) {
-        Some(cmd) => cmd.outcome_in(faq, &args(command), earlier),
-        None => notice("That command is no longer available. Try `/help`.").into(),
+fn run_command(
+    faq: &Faq,
+    ops: &Operations,
+    command: &CommandInteraction,
+    earlier: Option<&str>,
+) -> Outcome {
+    let Some(cmd) = commands::find(&command.data.name) else {
+        return notice("That command is no longer available. Try `/help`.").into();
+    };
+    let args = args(command);
+    // The maintainers' report is for the servers that installed the bot;
+    // a command that shows it answers nobody elsewhere.
+    if cmd.server_only() && !installed_here_command(command) {
+        return notice("That command works only in a server that added the bot.").into();
     }
+    match cmd.with_report(faq, &args, ops.report.get().as_deref()) {
+        Some(reply) => reply.into(),
+        None => cmd.outcome_in(faq, &args, earlier),
+    }
+}
+
+fn installed_here_command(command: &CommandInteraction) -> bool {
+    command.guild_id.is_some_and(|guild| {
+        command
+            .authorizing_integration_owners
+            .0
+            .iter()
+            .any(|o| matches!(o, AuthorizingIntegrationOwner::GuildInstall(Some(g)) if *g == guild))
+    })
 }
 
 fn autocomplete(faq: &Faq, command: &CommandInteraction) -> CreateInteractionResponse {

@@ -7,6 +7,7 @@
 //! messages it answers.
 
 pub mod clicks;
+pub mod digest;
 pub mod direct_rest;
 pub mod gateway;
 pub mod handler;

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serenity::all::{
     Command, CommandOptionType, CommandType, CreateCommand, CreateCommandOption, GuildId, Http,
-    InstallationContext, InteractionContext,
+    InstallationContext, InteractionContext, Permissions,
 };
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use crate::commands::{self, CommandKind, CommandSpec, OptionKind};
+use crate::commands::{self, CommandKind, CommandSpec, OptionKind, SlashCommand};
 use crate::limits::{self, clamp};
 use crate::ops::reload::{self, SharedFaq};
 use crate::Faq;
@@ -94,10 +94,26 @@ const CONTEXTS: [InteractionContext; 3] = [
     InteractionContext::PrivateChannel,
 ];
 
-pub fn create_command(kind: CommandKind, spec: &CommandSpec) -> CreateCommand {
-    let command = CreateCommand::new(spec.name)
-        .integration_types(INSTALLS.to_vec())
-        .contexts(CONTEXTS.to_vec());
+/// Where a command for the servers that installed the bot is offered.
+const SERVER_INSTALL: [InstallationContext; 1] = [InstallationContext::Guild];
+const SERVER: [InteractionContext; 1] = [InteractionContext::Guild];
+
+pub fn create_command(command: &dyn SlashCommand, spec: &CommandSpec) -> CreateCommand {
+    let kind = command.kind();
+    let mut created = CreateCommand::new(spec.name);
+    created = if command.server_only() {
+        created
+            .integration_types(SERVER_INSTALL.to_vec())
+            .contexts(SERVER.to_vec())
+    } else {
+        created
+            .integration_types(INSTALLS.to_vec())
+            .contexts(CONTEXTS.to_vec())
+    };
+    if let Some(bits) = command.default_permissions() {
+        created = created.default_member_permissions(Permissions::from_bits_truncate(bits));
+    }
+    let command = created;
     // A menu command has a name only: Discord refuses a description or
     // options on it.
     if kind == CommandKind::OnMessage {
@@ -110,7 +126,16 @@ pub fn create_command(kind: CommandKind, spec: &CommandSpec) -> CreateCommand {
         let kind = match o.kind {
             OptionKind::Text => CommandOptionType::String,
             OptionKind::Person => CommandOptionType::User,
+            OptionKind::Subcommand => CommandOptionType::SubCommand,
         };
+        if o.kind == OptionKind::Subcommand {
+            command = command.add_option(CreateCommandOption::new(
+                kind,
+                o.name,
+                clamp(o.description, limits::COMMAND_DESCRIPTION),
+            ));
+            continue;
+        }
         let mut option = CreateCommandOption::new(
             kind,
             o.name,
@@ -133,7 +158,7 @@ pub fn create_command(kind: CommandKind, spec: &CommandSpec) -> CreateCommand {
 pub fn all_commands(faq: &Faq) -> Vec<CreateCommand> {
     commands::ALL
         .iter()
-        .map(|c| create_command(c.kind(), &c.spec(faq)))
+        .map(|c| create_command(*c, &c.spec(faq)))
         .collect()
 }
 

@@ -8,6 +8,7 @@ pub mod jsonl;
 pub mod ratelimit;
 pub mod reload;
 pub mod replay;
+pub mod report;
 pub mod unanswered;
 pub mod votes;
 
@@ -36,18 +37,28 @@ pub struct Operations {
     /// Who voted what on which answer, salted and hashed, so each person
     /// counts once per answer.
     pub votes: votes::Votes,
+    /// Where the logs above are, for the maintainers' report.
+    pub log_paths: report::LogPaths,
+    /// The latest maintainers' report, for `/faq-admin` and the digest.
+    pub report: report::LatestReport,
 }
 
 impl Operations {
     /// The logs and the limit as the environment sets them.
     pub fn from_env() -> Result<Operations, ConfigError> {
         let max_bytes = config::log_max_bytes()?;
+        let log_paths = report::LogPaths {
+            unanswered: config::unanswered_log(),
+            feedback: config::feedback_log(),
+        };
         Ok(Operations {
             unanswered: config::unanswered_log().map(|p| JsonlLog::new(p, max_bytes)),
             feedback: config::feedback_log().map(|p| JsonlLog::new(p, max_bytes)),
             rate_limit: config::rate_limit()?.map(|(burst, refill)| RateLimit::new(burst, refill)),
             conversations: config::conversations()?,
             votes: votes::Votes::default(),
+            log_paths,
+            report: report::LatestReport::default(),
         })
     }
 }

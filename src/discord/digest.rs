@@ -1,0 +1,130 @@
+//! The weekly digest: once a week, at the day and hour set (UTC), the
+//! maintainers' report is posted to `DIGEST_CHANNEL`, the same summary
+//! `/faq-admin` shows. It names no person.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Days, TimeZone, Utc};
+use serenity::all::{ChannelId, Http};
+use tracing::{info, warn};
+
+use super::render;
+use crate::commands::faq_admin_report;
+use crate::config::Digest;
+use crate::ops::reload::SharedFaq;
+use crate::ops::report::LatestReport;
+use crate::reply::Reply;
+
+/// The longest single sleep before the time is read again: a clock that
+/// jumps (a suspended machine, a corrected clock) is noticed within it.
+const LOOK_AGAIN: Duration = Duration::from_secs(3600);
+
+/// The first moment after `now` that falls on `day` at `hour`:00 UTC.
+pub fn next_after(now: DateTime<Utc>, day: chrono::Weekday, hour: u32) -> DateTime<Utc> {
+    let today = now.date_naive();
+    for ahead in 0..=7u64 {
+        let Some(date) = today.checked_add_days(Days::new(ahead)) else {
+            break;
+        };
+        if date.weekday() != day {
+            continue;
+        }
+        let at = date
+            .and_hms_opt(hour, 0, 0)
+            .map(|t| Utc.from_utc_datetime(&t));
+        if let Some(at) = at.filter(|at| *at > now) {
+            return at;
+        }
+    }
+    // Today at that hour has passed: the same weekday next week.
+    now + chrono::Duration::days(7)
+}
+
+/// The digest's message: the week's gaps, then the least helpful answers.
+pub fn digest_reply(faq: &crate::Faq, latest: &crate::ops::report::Built) -> Reply {
+    let (gaps, feedback) = faq_admin_report(faq, latest);
+    let mut reply = gaps;
+    reply.title = Some(format!(
+        "This week's questions: {}",
+        reply.title.unwrap_or_default()
+    ));
+    for f in feedback.fields {
+        reply.fields.push(f);
+    }
+    reply.ephemeral = false;
+    reply.within_limits()
+}
+
+/// Posts the digest every week until dropped.
+pub async fn post_weekly(digest: Digest, latest: LatestReport, faq: SharedFaq, http: Arc<Http>) {
+    let channel = ChannelId::new(digest.channel.get());
+    loop {
+        let due = next_after(Utc::now(), digest.day, digest.hour);
+        info!(%due, channel = %channel, "next maintainers' digest");
+        loop {
+            let left = (due - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+            if left.is_zero() {
+                break;
+            }
+            tokio::time::sleep(left.min(LOOK_AGAIN)).await;
+        }
+        let Some(built) = latest.get() else {
+            warn!("no maintainers' report to post this week (is the unanswered log off?)");
+            continue;
+        };
+        let reply = digest_reply(&faq.load(), &built);
+        let message = render::channel_message(&reply);
+        match tokio::time::timeout(
+            Duration::from_secs(30),
+            channel.send_message(&http, message),
+        )
+        .await
+        {
+            Ok(Ok(_)) => info!(channel = %channel, "posted the maintainers' digest"),
+            Ok(Err(e)) => {
+                warn!(error = %super::retry::describe(&e), "could not post the maintainers' digest")
+            }
+            Err(_) => warn!("posting the maintainers' digest timed out"),
+        }
+        // Past the hour, so the same week is not posted twice.
+        tokio::time::sleep(Duration::from_secs(61)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Weekday;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_next_digest_is_the_next_such_day_and_hour() {
+        // 2026-12-04 is a Friday.
+        let friday_noon = at("2026-12-04T12:00:00Z");
+        assert_eq!(
+            next_after(friday_noon, Weekday::Mon, 9),
+            at("2026-12-07T09:00:00Z")
+        );
+        assert_eq!(
+            next_after(friday_noon, Weekday::Fri, 16),
+            at("2026-12-04T16:00:00Z"),
+            "later today"
+        );
+        assert_eq!(
+            next_after(friday_noon, Weekday::Fri, 9),
+            at("2026-12-11T09:00:00Z"),
+            "today's has passed"
+        );
+        assert_eq!(
+            next_after(at("2026-12-04T16:00:00Z"), Weekday::Fri, 16),
+            at("2026-12-11T16:00:00Z"),
+            "not the same moment twice"
+        );
+    }
+}
