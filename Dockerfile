@@ -39,12 +39,6 @@ RUN mkdir src \
     && cargo build --release --locked \
     && rm -r src
 
-# The health probe: std only, so it builds in seconds.
-COPY deploy/healthcheck deploy/healthcheck
-RUN cargo build --release --locked \
-        --manifest-path deploy/healthcheck/Cargo.toml \
-        --target-dir /build/target
-
 # The bot itself. The sources are touched so that cargo sees them as newer
 # than the empty ones it built above, whatever times the copy kept.
 COPY src src
@@ -53,18 +47,18 @@ RUN touch src/main.rs src/lib.rs \
     && cargo build --release --locked \
     && ./target/release/cspo-pspo-bot check --knowledge knowledge
 
-# What the runtime stage takes: the two binaries, the knowledge, and an
+# What the runtime stage takes: the binary, the knowledge, and an
 # empty /data owned by the user the bot runs as (a named volume mounted
 # there starts with that owner).
 RUN mkdir -p /out/data \
-    && cp target/release/cspo-pspo-bot target/release/healthcheck /out/ \
+    && cp target/release/cspo-pspo-bot /out/ \
     && cp -r knowledge /out/knowledge \
     && chown 65532:65532 /out/data \
     && chmod 0700 /out/data
 
 # --- runtime: the binary and nothing else ----------------------------------
 FROM scratch AS runtime
-COPY --from=builder /out/cspo-pspo-bot /out/healthcheck /usr/local/bin/
+COPY --from=builder /out/cspo-pspo-bot /usr/local/bin/
 COPY --from=builder /out/knowledge /knowledge
 COPY --from=builder /out/data /data
 # No /etc/passwd is needed: the user is a number, with no home and no shell.
@@ -79,9 +73,9 @@ ENV KNOWLEDGE_DIR=/knowledge \
 VOLUME ["/data"]
 # /healthz answers 200 once a shard is connected, 503 while none is. The
 # probe reads METRICS_ADDR; for `serve-http`, give it the HTTP address:
-#   healthcheck http://127.0.0.1:8080/healthz
+#   cspo-pspo-bot healthcheck http://127.0.0.1:8080/healthz
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["/usr/local/bin/healthcheck"]
+    CMD ["/usr/local/bin/cspo-pspo-bot", "healthcheck"]
 # SIGTERM stops the bot cleanly within a few seconds; SIGHUP rereads the
 # knowledge (`docker kill -s HUP NAME`).
 STOPSIGNAL SIGTERM

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the image from static binaries made on this host (the target
+# Builds the image from a static binary made on this host (the target
 # x86_64-unknown-linux-musl, and musl-gcc for the crates that build C:
 # `rustup target add x86_64-unknown-linux-musl`, Debian's musl-tools),
 # with deploy/Containerfile.local: no base image is pulled.
@@ -14,14 +14,12 @@ image=${IMAGE:-cspo-pspo-bot:local}
 
 export CARGO_PROFILE_RELEASE_STRIP=symbols
 cargo build --release --locked --target "$target"
-cargo build --release --locked --target "$target" \
-    --manifest-path deploy/healthcheck/Cargo.toml --target-dir target
 bin=target/$target/release
 "$bin/cspo-pspo-bot" check --knowledge knowledge
 
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
-cp "$bin/cspo-pspo-bot" "$bin/healthcheck" "$context/"
+cp "$bin/cspo-pspo-bot" "$context/"
 cp -r knowledge "$context/knowledge"
 mkdir -m 0700 "$context/data"
 # Podman and Buildah write OCI images by default, which have no HEALTHCHECK.

@@ -67,6 +67,13 @@ pub enum Command {
     },
     /// Chat with the bot in this terminal.
     Console,
+    /// Ask a running bot whether it is healthy: exit 0 when its /healthz
+    /// answers 200 (for container health checks; no curl needed).
+    Healthcheck {
+        /// The URL to probe, http://HOST:PORT/PATH (default:
+        /// http://$METRICS_ADDR/healthz).
+        url: Option<String>,
+    },
     /// The questions the bot could not answer, most asked first, and the
     /// topics people found least helpful.
     Gaps {
@@ -285,6 +292,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Console) => console_mode(&cli.knowledge, &mut out, false),
+        Some(Command::Healthcheck { url }) => Ok(crate::healthcheck::run(url)),
         Some(Command::Gaps { since, top, json }) => {
             let faq = load(&cli.knowledge)?;
             let unanswered = config::unanswered_log()

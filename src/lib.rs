@@ -18,6 +18,7 @@ pub mod console;
 pub mod conversation;
 pub mod discord;
 pub mod faq;
+pub mod healthcheck;
 pub mod http;
 pub mod knowledge;
 pub mod limits;

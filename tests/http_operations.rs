@@ -92,20 +92,22 @@ async fn feedback_is_thanked_privately_logged_and_counted() {
         "the answer carries the feedback buttons: {ids:?}"
     );
 
-    let thanks = server
+    // "Not helpful" is counted and asks, in a form, what was missing.
+    let form = server
         .interact_ok(&fixtures::by(
             fixtures::button("feedback:pspo-validity:down"),
             ADA,
         ))
         .await;
+    assert_eq!(form["type"], 9, "{form}");
+    let thanks = server
+        .interact_ok(&fixtures::button("feedback:pspo-validity:up"))
+        .await;
     let thanks = shapes::message_response(&thanks);
     assert!(shapes::is_ephemeral(thanks), "only the clicker sees it");
     assert!(description(thanks).starts_with("Thanks"), "{thanks}");
-    server
-        .interact_ok(&fixtures::button("feedback:pspo-validity:up"))
-        .await;
-    // A button for a topic that does not exist is thanked but neither
-    // logged nor counted: labels and log lines never come from a request.
+    // A button for a topic that does not exist is neither logged nor
+    // counted: labels and log lines never come from a request.
     server
         .interact_ok(&fixtures::button("feedback:made-up:up"))
         .await;
@@ -261,4 +263,34 @@ async fn a_replayed_request_gets_the_same_response_and_has_no_second_effect() {
         Some(1.0),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn healthcheck_exits_0_for_a_healthy_bot_and_1_otherwise() {
+    let server = Server::start();
+    let url = server.url("/healthz");
+    let probe = |url: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"))
+            .args(["healthcheck", &url])
+            .env_clear()
+            .output()
+            .expect("the probe runs")
+    };
+    let healthy = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || probe(url)
+    })
+    .await
+    .expect("joined");
+    assert_eq!(healthy.status.code(), Some(0), "{healthy:?}");
+    assert!(String::from_utf8_lossy(&healthy.stdout).contains("\"status\":\"ok\""));
+
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let down = tokio::task::spawn_blocking(move || probe(format!("http://{free}/healthz")))
+        .await
+        .expect("joined");
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy:"));
 }

@@ -1,12 +1,12 @@
-//! `healthcheck [URL]`: one `GET` of the bot's `/healthz`, for a container
-//! health check where there is no shell or curl. Exits 0 when the answer
-//! is `200`, and 1 otherwise, printing why (with the body, which says
-//! which shards are down). The URL is `http://HOST:PORT/PATH`; without
-//! one, `http://$METRICS_ADDR/healthz`.
+//! `cspo-pspo-bot healthcheck [URL]`: one `GET` of a running bot's
+//! `/healthz`, for a container health check where there is no shell or
+//! curl. Exits 0 when the answer is `200`, and 1 otherwise, printing why
+//! (with the body, which says which shards are down). The URL is
+//! `http://HOST:PORT/PATH`; without one, `http://$METRICS_ADDR/healthz`.
 //!
-//! Plain `std` rather than an HTTP client crate: one request to a loopback
-//! address, with no TLS, redirects or keep-alive, is a few lines, and the
-//! probe stays a few hundred kilobytes.
+//! Plain `std` rather than an HTTP client: one request to a loopback
+//! address, with no TLS, redirects or keep-alive, is a few lines, and it
+//! needs no async runtime.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -20,8 +20,9 @@ const TIMEOUT: Duration = Duration::from_secs(3);
 /// a short JSON body.
 const MAX_ANSWER: u64 = 16 * 1024;
 
-fn main() -> ExitCode {
-    let url = match std::env::args().nth(1) {
+/// Probes `url` (or `METRICS_ADDR`'s `/healthz`) and says how it went.
+pub fn run(url: Option<String>) -> ExitCode {
+    let url = match url {
         Some(url) => url,
         None => match std::env::var("METRICS_ADDR") {
             Ok(addr) if !addr.trim().is_empty() => format!("http://{}/healthz", addr.trim()),
