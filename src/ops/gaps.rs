@@ -172,6 +172,16 @@ fn read_log<T: serde::de::DeserializeOwned>(
             records: 0,
             in_window: 0,
         };
+        // Only a regular file is read: opening a FIFO would wait for a
+        // writer that may never come (the log is written, not read, there).
+        if let Ok(meta) = std::fs::metadata(p) {
+            if !meta.is_file() {
+                return Err(failed(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a regular file",
+                )));
+            }
+        }
         let opened = match File::open(p) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
