@@ -291,3 +291,33 @@ async fn faq_admin_shows_the_weeks_gaps_and_feedback_privately() {
         .unwrap_or_default()
         .contains("only in a server that added the bot"));
 }
+
+#[tokio::test]
+async fn command_names_become_clickable_once_their_ids_are_known() {
+    let server = Server::start();
+    let help = || by(fixtures::command("help", &[]), ALICE);
+    let before = server.interact_ok(&help()).await;
+    let text = embed(&before["data"])["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(text.contains("`/ask question:`"), "{text}");
+    // Each command interaction carries its command's id (the fixtures'
+    // ids are Discord-shaped snowflakes).
+    server
+        .interact_ok(&by(
+            fixtures::command("ask", &[("question", "does pspo expire?")]),
+            BOB,
+        ))
+        .await;
+    let after = server.interact_ok(&help()).await;
+    let text = embed(&after["data"])["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        text.contains("</ask:1300000000000000001> `question:`"),
+        "{text}"
+    );
+    assert!(text.contains("</help:1300000000000000005>"), "{text}");
+}

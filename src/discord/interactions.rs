@@ -95,6 +95,16 @@ pub fn handle(
     let response = match interaction {
         Interaction::Ping(_) => CreateInteractionResponse::Pong,
         Interaction::Command(command) => {
+            let has_subcommands = command
+                .data
+                .options
+                .iter()
+                .any(|o| matches!(o.value, CommandDataOptionValue::SubCommand(_)));
+            super::mentions::known().learn(
+                &command.data.name,
+                command.data.id.get(),
+                has_subcommands,
+            );
             let key = Key {
                 place: command.channel_id.get(),
                 person: command.user.id.get(),

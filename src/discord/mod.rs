@@ -12,6 +12,7 @@ pub mod direct_rest;
 pub mod gateway;
 pub mod handler;
 pub mod interactions;
+pub mod mentions;
 pub mod messages;
 pub mod register;
 pub mod render;

@@ -172,9 +172,16 @@ pub async fn set_commands(
 ) -> serenity::Result<usize> {
     let commands = all_commands(faq);
     let count = commands.len();
-    match guild {
+    let registered = match guild {
         Some(guild) => guild.set_commands(http, commands).await?,
         None => Command::set_global_commands(http, commands).await?,
     };
+    for c in &registered {
+        let has_subcommands = c
+            .options
+            .iter()
+            .any(|o| o.kind == CommandOptionType::SubCommand);
+        super::mentions::known().learn(&c.name, c.id.get(), has_subcommands);
+    }
     Ok(count)
 }

@@ -49,6 +49,8 @@ fn addressing(reply: &Reply) -> Option<String> {
 }
 
 pub fn embed(reply: &Reply) -> CreateEmbed {
+    // Command names become clickable where their ids are known.
+    let reply = &super::mentions::known().clickable(reply.clone());
     let mut embed = CreateEmbed::new().description(&reply.description);
     if let Some(title) = &reply.title {
         embed = embed.title(title);
