@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::config::{DiscordConfig, LogFormat};
+use crate::config::{ConfigError, DiscordConfig, LogFormat};
 use crate::discord::{gateway, register};
 use crate::ops::{reload, Operations};
 use crate::{batch, config, console, conversation, http, Faq};
@@ -166,52 +166,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// How to point at another knowledge folder, for the one-line errors.
-const POINT_ELSEWHERE: &str =
-    "run from the project folder, or point at the knowledge folder with --knowledge DIR or KNOWLEDGE_DIR";
-
-/// Why `dir` cannot be the knowledge folder at all, in one line: it is
-/// missing, is not a folder, cannot be read, or holds none of the
-/// knowledge files (a wrong folder, rather than broken knowledge).
-fn folder_problem(dir: &std::path::Path) -> Option<String> {
-    let shown = dir.display();
-    let meta = match std::fs::metadata(dir) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Some(format!(
-                "there is no knowledge folder at {shown}; {POINT_ELSEWHERE}"
-            ))
-        }
-        Err(e) => {
-            return Some(format!(
-                "cannot read the knowledge folder {shown} ({e}); {POINT_ELSEWHERE}"
-            ))
-        }
-    };
-    if !meta.is_dir() {
-        return Some(format!(
-            "{shown} is a file, not a knowledge folder; {POINT_ELSEWHERE}"
-        ));
-    }
-    if let Err(e) = std::fs::read_dir(dir) {
-        return Some(format!(
-            "cannot read the knowledge folder {shown} ({e}); {POINT_ELSEWHERE}"
-        ));
-    }
-    let none_there = crate::knowledge::FILES.iter().all(|f| {
-        std::fs::symlink_metadata(dir.join(f)).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
-    });
-    if none_there {
-        return Some(format!(
-            "{shown} has none of the knowledge files ({}), so it is not a knowledge folder; {POINT_ELSEWHERE}",
-            crate::knowledge::FILES.join(", ")
-        ));
-    }
-    None
-}
-
 fn load(dir: &std::path::Path) -> anyhow::Result<Faq> {
-    if let Some(problem) = folder_problem(dir) {
+    if let Some(problem) = crate::knowledge::folder_problem(dir) {
         return Err(anyhow::Error::new(InvalidKnowledge(problem)));
     }
     Faq::load(dir).map_err(|problems| {
@@ -348,10 +304,28 @@ fn parse_rows(text: &str) -> Result<usize, String> {
 
 /// Log lines go to stderr: text for people, `LOG_FORMAT=json` for
 /// machines, filtered by `RUST_LOG`. serenity's own chatter starts at warn.
+/// The log lines shown when RUST_LOG does not say.
+const DEFAULT_LOG_FILTER: &str = "info,serenity=warn";
+
+/// `RUST_LOG`'s filter, or `default` without one. An empty RUST_LOG (as
+/// `.env.example` has it) counts as unset, as every empty setting does:
+/// read as a filter, it would silence everything.
+fn log_filter(default: &str) -> Result<tracing_subscriber::EnvFilter, ConfigError> {
+    match config::var("RUST_LOG") {
+        Some(directives) => {
+            tracing_subscriber::EnvFilter::try_new(&directives).map_err(|_| ConfigError::Invalid {
+                name: "RUST_LOG",
+                value: directives,
+                expected: "a log filter, such as info or debug,serenity=info",
+            })
+        }
+        None => Ok(tracing_subscriber::EnvFilter::new(default)),
+    }
+}
+
 fn init_logging() -> anyhow::Result<()> {
     let format = config::log_format()?;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn"));
+    let filter = log_filter(DEFAULT_LOG_FILTER)?;
     // Colours only for a terminal, never into a log file.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -523,12 +497,8 @@ fn registrar() -> anyhow::Result<Option<(Arc<serenity::all::Http>, Option<sereni
 /// Lines are written in batches by a background thread (see
 /// [`http::log_writer`]); keep the guard until the end.
 fn init_http_logging() -> anyhow::Result<http::log_writer::FlushGuard> {
-    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
     let format = config::log_format()?;
-    let filter = EnvFilter::builder()
-        .with_default_directive(LevelFilter::INFO.into())
-        .from_env()
-        .context("RUST_LOG is not a valid filter")?;
+    let filter = log_filter("info")?;
     let (writer, guard) =
         http::log_writer::BatchedStdout::start().context("starting the log writer")?;
     let builder = tracing_subscriber::fmt()

@@ -294,3 +294,17 @@ async fn healthcheck_exits_0_for_a_healthy_bot_and_1_otherwise() {
     assert_eq!(down.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy:"));
 }
+
+#[test]
+fn an_empty_rust_log_counts_as_unset_and_a_broken_one_stops_with_ex_config() {
+    // Start-up waits for the "listening on" line (and fails without it):
+    // an empty RUST_LOG must not silence it.
+    let _server = Server::start_with(&[("RUST_LOG", "")]);
+    let key = http_support::Keys::generate().public_hex();
+    let out = http_support::command(&[("RUST_LOG", "[[["), ("DISCORD_PUBLIC_KEY", &key)])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: RUST_LOG"), "{stderr}");
+}

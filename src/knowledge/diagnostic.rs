@@ -16,6 +16,10 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A problem with the whole folder has no line to point at.
+        if self.line == 0 {
+            return write!(f, "{}", self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",

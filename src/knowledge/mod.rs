@@ -31,6 +31,51 @@ pub const FILES: [&str; 6] = [
     "vocabulary.toml",
 ];
 
+/// How to point at another knowledge folder, for the one-line errors.
+const POINT_ELSEWHERE: &str =
+    "run from the project folder, or point at the knowledge folder with --knowledge DIR or KNOWLEDGE_DIR";
+
+/// Why `dir` cannot be the knowledge folder at all, in one line: it is
+/// missing, is not a folder, cannot be read, or holds none of the
+/// knowledge files (a wrong folder, rather than broken knowledge).
+pub fn folder_problem(dir: &Path) -> Option<String> {
+    let shown = dir.display();
+    let meta = match std::fs::metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(format!(
+                "there is no knowledge folder at {shown}; {POINT_ELSEWHERE}"
+            ))
+        }
+        Err(e) => {
+            return Some(format!(
+                "cannot read the knowledge folder {shown} ({e}); {POINT_ELSEWHERE}"
+            ))
+        }
+    };
+    if !meta.is_dir() {
+        return Some(format!(
+            "{shown} is a file, not a knowledge folder; {POINT_ELSEWHERE}"
+        ));
+    }
+    if let Err(e) = std::fs::read_dir(dir) {
+        return Some(format!(
+            "cannot read the knowledge folder {shown} ({e}); {POINT_ELSEWHERE}"
+        ));
+    }
+    let none_there = FILES.iter().all(|f| {
+        std::fs::symlink_metadata(dir.join(f))
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    });
+    if none_there {
+        return Some(format!(
+            "{shown} has none of the knowledge files ({}), so it is not a knowledge folder; {POINT_ELSEWHERE}",
+            FILES.join(", ")
+        ));
+    }
+    None
+}
+
 /// The longest answer a topic may have: short enough to read in a chat
 /// window, and far inside an embed description's 4096 characters.
 pub const MAX_ANSWER_CHARS: usize = 700;

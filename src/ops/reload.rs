@@ -56,6 +56,15 @@ pub fn reload_now(
     shared: &SharedFaq,
     on_reload: Option<&OnReload>,
 ) -> Result<usize, Diagnostics> {
+    // A folder that is gone or wrong is one problem, not one per file.
+    if let Some(problem) = crate::knowledge::folder_problem(dir) {
+        return Err(Diagnostics(vec![crate::knowledge::Diagnostic {
+            file: dir.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: problem,
+        }]));
+    }
     let faq = Faq::load(dir)?;
     let topics = faq.knowledge.topics.len();
     let old = shared.swap(Arc::new(faq));
@@ -344,6 +353,22 @@ async fn next_hangup(_: &mut Hangup) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_gone_is_one_problem_and_the_old_knowledge_stays() {
+        let dir = copy_knowledge();
+        let shared = shared(Faq::load(dir.path()).unwrap_or_else(|e| panic!("{e}")));
+        let gone = dir.path().join("moved-away");
+        let problems = reload_now(&gone, &shared, None).err().unwrap_or_default();
+        assert_eq!(problems.0.len(), 1, "{problems}");
+        let line = problems.to_string();
+        assert!(
+            line.starts_with("there is no knowledge folder at"),
+            "{line}"
+        );
+        assert!(line.contains("KNOWLEDGE_DIR"), "{line}");
+        assert_eq!(shared.load().knowledge.topics.len(), 16);
+    }
 
     fn copy_knowledge() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

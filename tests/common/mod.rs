@@ -17,6 +17,7 @@ pub fn bot_in(dir: &Path) -> Command {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
     )
     .env_remove("DISCORD_TOKEN")
+    .env_remove("DISCORD_TOKEN_FILE")
     .env_remove("UNANSWERED_LOG")
     .env_remove("FEEDBACK_LOG")
     .env("RUST_LOG", "off")

@@ -73,6 +73,8 @@ pub fn command_in(dir: &std::path::Path, envs: &[(&str, &str)]) -> Command {
         .env("KNOWLEDGE_DIR", KNOWLEDGE)
         .env("RUST_LOG", "info")
         .env_remove("DISCORD_PUBLIC_KEY")
+        .env_remove("DISCORD_PUBLIC_KEY_FILE")
+        .env_remove("DISCORD_TOKEN_FILE")
         .env_remove("HTTP_ADDR")
         .env_remove("LOG_FORMAT")
         .env_remove("NO_COLOR")
