@@ -40,8 +40,8 @@ pub struct AnswerLine<'a> {
     pub unknown: Option<&'a str>,
 }
 
-/// The questions the command line's arguments ask: with `--json` (`each`),
-/// one per argument; otherwise all the words together, one question.
+/// The questions the command line's arguments ask: one per argument
+/// (`each`), or, with `--join`, all the words together as one question.
 pub fn questions_of(args: &[String], each: bool) -> Vec<String> {
     if each {
         args.to_vec()

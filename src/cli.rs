@@ -54,8 +54,12 @@ pub enum Command {
         /// answer.
         #[arg(long)]
         conversation: bool,
-        /// The question, its words as they come (`ask does pspo expire`);
-        /// with --json, each argument is one question. With none,
+        /// Read all the arguments as the words of one question
+        /// (`ask --join does pspo expire`).
+        #[arg(long)]
+        join: bool,
+        /// The questions, one per argument (quote each one:
+        /// `ask "does pspo expire?" "what is cspo?"`). With none,
         /// questions are read from stdin, one per line.
         question: Vec<String>,
     },
@@ -188,6 +192,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             explain,
             conversation,
+            join,
             question,
         }) => {
             let session = if conversation {
@@ -215,7 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )
                 .context("reading questions from stdin")?;
             } else {
-                for q in batch::questions_of(&question, json) {
+                for q in batch::questions_of(&question, !join) {
                     batch::answer(&faq, &session, &q, json, &mut out)?;
                 }
             }

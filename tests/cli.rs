@@ -74,13 +74,22 @@ fn ask_json_answers_each_argument_as_a_question_of_its_own() {
 }
 
 #[test]
-fn ask_without_json_reads_its_words_as_one_question() {
+fn ask_answers_each_argument_and_join_reads_them_as_one_question() {
     let out = bot()
-        .args(["ask", "does", "pspo", "expire?"])
+        .args(["ask", "does pspo expire?", "what is cspo?"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("== ").count(), 2, "{text}");
+    assert!(text.contains("== Does PSPO expire? =="), "{text}");
+    assert!(text.contains("== What is CSPO? =="), "{text}");
+
+    let joined = bot()
+        .args(["ask", "--join", "does", "pspo", "expire?"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&joined.stdout);
     assert_eq!(text.matches("== ").count(), 1, "{text}");
     assert!(text.contains("== Does PSPO expire? =="), "{text}");
 }
@@ -151,7 +160,7 @@ fn huge_lines_and_control_characters_are_answered() {
 #[test]
 fn ask_without_json_prints_a_readable_card() {
     let out = bot()
-        .args(["ask", "what", "comes", "after", "cspo"])
+        .args(["ask", "what comes after cspo"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8_lossy(&out.stdout);

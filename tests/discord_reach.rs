@@ -414,3 +414,32 @@ async fn from_a_personal_install_everything_goes_through_the_interaction_respons
         "no channel call where the bot is no member"
     );
 }
+
+#[tokio::test]
+async fn faq_admin_is_for_members_who_may_manage_the_server() {
+    let s = Session::start(&[]).await;
+    let gaps = json!([{"name": "gaps", "type": 1, "options": []}]);
+    let (id, token, mut d) = s.fake.command("faq-admin", gaps.clone(), ALICE);
+    d["member"]["permissions"] = json!("3072");
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let refused = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    assert!(is_ephemeral(&refused));
+    assert!(
+        embed(&refused)["description"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Manage Server"),
+        "{refused}"
+    );
+
+    let (id, token, mut d) = s.fake.command("faq-admin", gaps, BOB);
+    d["member"]["permissions"] = json!((1u64 << 5).to_string());
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let shown = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    assert!(is_ephemeral(&shown));
+    let title = title(&shown).to_string();
+    assert!(
+        title.starts_with("Unanswered") || title == "No report yet",
+        "{shown}"
+    );
+}

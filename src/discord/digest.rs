@@ -56,39 +56,54 @@ pub fn digest_reply(faq: &crate::Faq, latest: &crate::ops::report::Built) -> Rep
     reply.within_limits()
 }
 
-/// Posts the digest every week until dropped.
+/// Posts the digest to its channel every week until dropped.
 pub async fn post_weekly(digest: Digest, latest: LatestReport, faq: SharedFaq, http: Arc<Http>) {
     let channel = ChannelId::new(digest.channel.get());
+    let post = |reply: Reply| {
+        let http = Arc::clone(&http);
+        async move {
+            let message = render::channel_message(&reply);
+            match tokio::time::timeout(POST_TIMEOUT, channel.send_message(&http, message)).await {
+                Ok(Ok(_)) => info!(channel = %channel, "posted the maintainers' digest"),
+                Ok(Err(e)) => {
+                    warn!(error = %super::retry::describe(&e), "could not post the maintainers' digest")
+                }
+                Err(_) => warn!("posting the maintainers' digest timed out"),
+            }
+        }
+    };
+    run_weekly(digest, &latest, &faq, Utc::now, post).await;
+}
+
+/// How long posting the digest may take.
+const POST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Hands the digest to `post` at each due time, reading the time from
+/// `now` (a fake clock in tests), until dropped.
+pub async fn run_weekly<P, F>(
+    digest: Digest,
+    latest: &LatestReport,
+    faq: &SharedFaq,
+    now: impl Fn() -> DateTime<Utc>,
+    mut post: P,
+) where
+    P: FnMut(Reply) -> F,
+    F: std::future::Future<Output = ()>,
+{
     loop {
-        let due = next_after(Utc::now(), digest.day, digest.hour);
-        info!(%due, channel = %channel, "next maintainers' digest");
+        let due = next_after(now(), digest.day, digest.hour);
+        info!(%due, "next maintainers' digest");
         loop {
-            let left = (due - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+            let left = (due - now()).to_std().unwrap_or(Duration::ZERO);
             if left.is_zero() {
                 break;
             }
             tokio::time::sleep(left.min(LOOK_AGAIN)).await;
         }
-        let Some(built) = latest.get() else {
-            warn!("no maintainers' report to post this week (is the unanswered log off?)");
-            continue;
-        };
-        let reply = digest_reply(&faq.load(), &built);
-        let message = render::channel_message(&reply);
-        match tokio::time::timeout(
-            Duration::from_secs(30),
-            channel.send_message(&http, message),
-        )
-        .await
-        {
-            Ok(Ok(_)) => info!(channel = %channel, "posted the maintainers' digest"),
-            Ok(Err(e)) => {
-                warn!(error = %super::retry::describe(&e), "could not post the maintainers' digest")
-            }
-            Err(_) => warn!("posting the maintainers' digest timed out"),
+        match latest.get() {
+            Some(built) => post(digest_reply(&faq.load(), &built)).await,
+            None => warn!("no maintainers' report to post this week (is the unanswered log off?)"),
         }
-        // Past the hour, so the same week is not posted twice.
-        tokio::time::sleep(Duration::from_secs(61)).await;
     }
 }
 
@@ -101,6 +116,58 @@ mod tests {
         DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_digest_is_posted_at_its_hour_on_a_fake_clock_once_a_week() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        let faq =
+            crate::ops::reload::shared(crate::Faq::load(&dir).unwrap_or_else(|e| panic!("{e}")));
+        let latest = LatestReport::default();
+        latest.set(crate::ops::report::Built {
+            report: crate::ops::gaps::Report {
+                unanswered_total: 4,
+                gaps: Vec::new(),
+                no_question: 4,
+                declined: Vec::new(),
+                least_helpful: Vec::new(),
+                skipped_lines: 0,
+                since: None,
+                files: Vec::new(),
+                feedback_off: false,
+            },
+            at: at("2026-12-04T12:00:00Z"),
+        });
+        // A Friday noon, moving with tokio's (paused, self-advancing) time.
+        let start = at("2026-12-04T12:00:00Z");
+        let t0 = tokio::time::Instant::now();
+        let now = move || start + chrono::Duration::from_std(t0.elapsed()).unwrap_or_default();
+        let digest = Digest {
+            channel: std::num::NonZeroU64::MIN,
+            day: Weekday::Mon,
+            hour: 9,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let posting = tokio::spawn(async move {
+            run_weekly(digest, &latest, &faq, now, |reply| {
+                let _ = tx.send((now(), reply));
+                async {}
+            })
+            .await;
+        });
+        let (first_at, reply) = rx.recv().await.unwrap_or_else(|| panic!("no digest"));
+        assert_eq!(first_at, at("2026-12-07T09:00:00Z"));
+        assert_eq!(
+            reply.title.as_deref(),
+            Some("This week's questions: Unanswered: 4 messages")
+        );
+        assert!(!reply.ephemeral);
+        let (second_at, _) = rx
+            .recv()
+            .await
+            .unwrap_or_else(|| panic!("no second digest"));
+        assert_eq!(second_at, at("2026-12-14T09:00:00Z"), "a week later, once");
+        posting.abort();
     }
 
     #[test]

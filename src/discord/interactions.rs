@@ -287,6 +287,20 @@ fn run_command(
     if cmd.server_only() && !installed_here_command(command) {
         return notice("That command works only in a server that added the bot.").into();
     }
+    // Discord shows the command only to members with its permissions;
+    // the bot checks them too, so a stale client or a changed setting
+    // cannot show the report to others.
+    if let Some(needed) = cmd.default_permissions() {
+        let held = command
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .map_or(0, |p| p.bits());
+        if held & needed != needed {
+            return notice("That command is for the people who run this server (Manage Server).")
+                .into();
+        }
+    }
     match cmd.with_report(faq, &args, ops.report.get().as_deref()) {
         Some(reply) => reply.into(),
         None => cmd.outcome_in(faq, &args, earlier),
