@@ -7,23 +7,14 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::fake_discord::{bot_user, user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
+use support::fake_discord::{bot_user, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
+use support::people::{alice, bob, ALICE, BOB};
 use support::reading::{assert_no_pings, custom_ids, embed, is_ephemeral};
 use support::{Session, TIMEOUT};
 
 const ANSWER_MESSAGE: &str = "Answer with CSPO/PSPO bot";
 
-const ALICE: u64 = 1_300_000_000_000_000_001;
-const BOB: u64 = 1_300_000_000_000_000_002;
 const FORUM: u64 = 1_100_000_000_000_000_050;
-
-fn alice() -> Value {
-    user_json(ALICE, "alice", false)
-}
-
-fn bob() -> Value {
-    user_json(BOB, "bob", false)
-}
 
 fn title(data: &Value) -> &str {
     embed(data)["title"].as_str().unwrap_or_default()
@@ -33,6 +24,23 @@ fn post_id(data: &Value) -> Option<String> {
     custom_ids(data)
         .into_iter()
         .find(|id| id.starts_with("post:"))
+}
+
+/// Opens a thread under `parent` and tells the bot, as Discord does;
+/// returns its id.
+fn announce_thread(s: &Session, parent: u64, title: &str) -> u64 {
+    let id = s.fake.id();
+    s.fake
+        .dispatch("THREAD_CREATE", s.fake.open_thread(id, parent, title));
+    id
+}
+
+/// A forum post's first message: it has the thread's own id, and without
+/// the Message Content intent its text arrives empty.
+fn post_starter(s: &Session, post: u64) {
+    let mut starter = s.fake.message(&alice(), post, Some(GUILD_ID), "", &[]).1;
+    starter["id"] = json!(post.to_string());
+    s.fake.dispatch("MESSAGE_CREATE", starter);
 }
 
 /// How long to wait before concluding that something did not happen:
@@ -234,11 +242,7 @@ async fn a_thread_under_an_answer_channel_is_answered_like_the_channel() {
     // A thread Discord announced. (Events are handled concurrently, so
     // the message may still be read before the announcement: the lookup
     // covers that.)
-    let announced = s.fake.id();
-    s.fake.dispatch(
-        "THREAD_CREATE",
-        s.fake.open_thread(announced, CHANNEL_ID, "cert chat"),
-    );
+    let announced = announce_thread(&s, CHANNEL_ID, "cert chat");
     let (asked, m) = s.fake.message(
         &alice(),
         announced,
@@ -269,12 +273,7 @@ async fn a_thread_under_an_answer_channel_is_answered_like_the_channel() {
     assert_eq!(lookups, 1, "what a channel is, is looked up once");
 
     // A thread under some other channel is not read.
-    let elsewhere = s.fake.id();
-    s.fake.dispatch(
-        "THREAD_CREATE",
-        s.fake
-            .open_thread(elsewhere, 1_100_000_000_000_000_077, "off topic"),
-    );
+    let elsewhere = announce_thread(&s, 1_100_000_000_000_000_077, "off topic");
     let (_, m) = s.fake.message(
         &alice(),
         elsewhere,
@@ -294,17 +293,8 @@ async fn a_new_forum_post_gets_one_answer_in_its_thread_and_follow_ups_need_a_me
         ("MESSAGE_COOLDOWN_SECONDS", "0"),
     ])
     .await;
-    let post = s.fake.id();
-    s.fake.dispatch(
-        "THREAD_CREATE",
-        s.fake
-            .open_thread(post, FORUM, "Does the PSPO certification ever expire?"),
-    );
-    // A forum post opens with a message of the thread's own id; without
-    // the Message Content intent its text arrives empty.
-    let mut starter = s.fake.message(&alice(), post, Some(GUILD_ID), "", &[]).1;
-    starter["id"] = json!(post.to_string());
-    s.fake.dispatch("MESSAGE_CREATE", starter);
+    let post = announce_thread(&s, FORUM, "Does the PSPO certification ever expire?");
+    post_starter(&s, post);
     let answer = s.fake.wait_reply(post, post, TIMEOUT).await;
     assert_eq!(embed(&answer.body)["title"], json!("Does PSPO expire?"));
     assert_no_pings(&answer.body);
@@ -330,14 +320,8 @@ async fn a_new_forum_post_gets_one_answer_in_its_thread_and_follow_ups_need_a_me
     assert_eq!(s.fake.posted(post).len(), 2, "one answer, one follow-up");
 
     // A forum post the bot is not sure about is left alone.
-    let vague = s.fake.id();
-    s.fake.dispatch(
-        "THREAD_CREATE",
-        s.fake.open_thread(vague, FORUM, "hello all"),
-    );
-    let mut starter = s.fake.message(&alice(), vague, Some(GUILD_ID), "", &[]).1;
-    starter["id"] = json!(vague.to_string());
-    s.fake.dispatch("MESSAGE_CREATE", starter);
+    let vague = announce_thread(&s, FORUM, "hello all");
+    post_starter(&s, vague);
     tokio::time::sleep(QUIET).await;
     assert!(s.fake.posted(vague).is_empty());
 }

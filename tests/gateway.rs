@@ -11,23 +11,12 @@ use support::fake_discord::{
     bot_user, user_json, APP_ID, BOT_ID, BOT_NAME, CHANNEL_ID, DIRECT_MESSAGES, GUILDS, GUILD_ID,
     GUILD_MESSAGES, MESSAGE_CONTENT, TOKEN,
 };
+use support::people::{alice, bob, ALICE, BOB, CAROL};
 use support::reading::{assert_no_pings, components, custom_ids, embed, is_ephemeral};
 use support::{Bot, FakeDiscord, Session, TIMEOUT};
 
 /// Discord's interaction deadline.
 const DEADLINE: Duration = Duration::from_secs(3);
-
-const ALICE: u64 = 1_300_000_000_000_000_001;
-const BOB: u64 = 1_300_000_000_000_000_002;
-const CAROL: u64 = 1_300_000_000_000_000_003;
-
-fn alice() -> Value {
-    user_json(ALICE, "alice", false)
-}
-
-fn bob() -> Value {
-    user_json(BOB, "bob", false)
-}
 
 fn topic_title(s: &Session, id: &str) -> String {
     match s.faq.topic(id) {

@@ -96,16 +96,11 @@ pub fn gaps(report: &Report) -> Reply {
         text.push_str("Nothing went unanswered.\n");
     }
     for g in &report.gaps {
-        let declined = g
-            .declined_as
-            .as_deref()
-            .map(|c| format!(", declined as {c}"))
-            .unwrap_or_default();
         text.push_str(&format!(
-            "**{}×** {} *(nearest: {}{declined})*\n",
+            "**{}×** {} *({})*\n",
             g.count,
             quoted(&g.question),
-            g.nearest.as_deref().unwrap_or("none")
+            g.reading()
         ));
     }
     if report.no_question > 0 {
@@ -202,8 +197,7 @@ mod tests {
     use crate::ops::gaps::{Declined, Gap, TopicVotes};
 
     fn faq() -> Faq {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-        Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"))
+        crate::commands::test_knowledge::shipped()
     }
 
     fn report() -> Report {

@@ -170,8 +170,7 @@ mod tests {
     use super::*;
 
     fn faq() -> Faq {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-        Faq::load(&dir).unwrap_or_else(|e| panic!("{e}"))
+        crate::commands::test_knowledge::shipped()
     }
 
     fn run(args: Args) -> Reply {

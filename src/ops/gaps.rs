@@ -35,6 +35,22 @@ pub struct Gap {
     pub last_seen: String,
 }
 
+impl Gap {
+    /// What the bot made of it: "nearest: X" and, if one did, the
+    /// category that declined it.
+    pub fn reading(&self) -> String {
+        let declined = self
+            .declined_as
+            .as_deref()
+            .map(|c| format!(", declined as {c}"))
+            .unwrap_or_default();
+        format!(
+            "nearest: {}{declined}",
+            self.nearest.as_deref().unwrap_or("none")
+        )
+    }
+}
+
 /// How often one out-of-scope category declined a question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Declined {
@@ -451,16 +467,11 @@ pub fn render(report: &Report) -> String {
             report.unanswered_total
         ));
         for g in &report.gaps {
-            let declined = g
-                .declined_as
-                .as_deref()
-                .map(|c| format!(", declined as {c}"))
-                .unwrap_or_default();
             out.push_str(&format!(
-                "{:>6}  {}  (nearest: {}{declined}, last {})\n",
+                "{:>6}  {}  ({}, last {})\n",
                 g.count,
                 g.question,
-                g.nearest.as_deref().unwrap_or("none"),
+                g.reading(),
                 g.last_seen
             ));
         }

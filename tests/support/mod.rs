@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_discord;
+pub mod people;
 pub mod reading;
 
 use std::io::{BufRead, BufReader, Read};
