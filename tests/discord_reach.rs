@@ -43,6 +43,21 @@ fn post_starter(s: &Session, post: u64) {
     s.fake.dispatch("MESSAGE_CREATE", starter);
 }
 
+/// Each option's name and type, as registered.
+fn names_and_types(options: &Value) -> Vec<(&str, u64)> {
+    options
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap_or_default(),
+                o["type"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
 /// How long to wait before concluding that something did not happen:
 /// the bot answers in milliseconds, so a message it would answer has been
 /// answered well within this.
@@ -75,17 +90,7 @@ async fn every_command_is_registered_for_servers_and_accounts_with_the_message_c
     assert_eq!(admin["integration_types"], json!([0]));
     assert_eq!(admin["contexts"], json!([0]));
     assert_eq!(admin["default_member_permissions"], json!("32"));
-    let subcommands: Vec<(&str, u64)> = admin["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|o| {
-            (
-                o["name"].as_str().unwrap_or_default(),
-                o["type"].as_u64().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let subcommands = names_and_types(&admin["options"]);
     assert_eq!(subcommands, [("gaps", 1), ("feedback", 1)]);
     let menu = commands
         .iter()
@@ -105,17 +110,7 @@ async fn every_command_is_registered_for_servers_and_accounts_with_the_message_c
         .find(|c| c["name"] == "topic")
         .unwrap_or_else(|| panic!("no /topic"));
     assert_eq!(topic["type"], json!(1));
-    let kinds: Vec<(&str, u64)> = topic["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|o| {
-            (
-                o["name"].as_str().unwrap_or_default(),
-                o["type"].as_u64().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let kinds = names_and_types(&topic["options"]);
     assert_eq!(kinds, [("name", 3), ("for", 6)]);
 }
 
