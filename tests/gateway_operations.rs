@@ -7,6 +7,8 @@ mod common;
 mod support;
 
 use common::{add_a_certification, compare_choices, fields, knowledge_copy, log_lines, wait_shown};
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use support::fake_discord::{user_json, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::{Session, TIMEOUT};
@@ -312,4 +314,45 @@ async fn healthz_is_503_while_no_shard_is_connected() {
     assert_eq!(health.status().as_u16(), 503);
     let body: Value = health.json().await.expect("JSON");
     assert_eq!(body["status"], "no shard connected", "{body}");
+}
+
+/// `/healthz`'s status on `addr`, polled until it is `want` or `within`
+/// has passed; returns the last status seen.
+async fn health_becomes(addr: &str, want: u16, within: Duration) -> u16 {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("a client");
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let status = match client.get(format!("http://{addr}/healthz")).send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        if status == want || std::time::Instant::now() > deadline {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn healthz_goes_503_when_the_gateway_drops_the_bot_and_200_once_it_is_back() {
+    let s = Session::start(&[("METRICS_ADDR", "127.0.0.1:0")]).await;
+    let addr = monitor_addr(&s.bot).await;
+    assert_eq!(health_becomes(&addr, 200, TIMEOUT).await, 200, "connected");
+    s.fake.gateway_outage();
+    assert_eq!(
+        health_becomes(&addr, 503, TIMEOUT).await,
+        503,
+        "no shard connected while the gateway is out of reach"
+    );
+    s.fake.gateway_back();
+    assert_eq!(
+        health_becomes(&addr, 200, Duration::from_secs(60)).await,
+        200,
+        "connected again: {}",
+        s.bot.output()
+    );
 }

@@ -83,6 +83,9 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     /// Channels `GET /channels/{id}` knows, by id.
     channels: Mutex<Vec<Value>>,
+    /// While set, gateway connections are dropped as soon as they open,
+    /// as when Discord's gateway is out of reach.
+    gateway_down: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -138,6 +141,10 @@ impl FakeDiscord {
         let gw_shared = Arc::clone(&shared);
         let gateway_task = tokio::spawn(async move {
             while let Ok((stream, _)) = gateway.accept().await {
+                if gw_shared.gateway_down.load(Ordering::SeqCst) {
+                    drop(stream);
+                    continue;
+                }
                 tokio::spawn(serve_gateway(stream, Arc::clone(&gw_shared)));
             }
         });
@@ -210,6 +217,25 @@ impl FakeDiscord {
             Some(true),
             "no live gateway connection to dispatch {event} on"
         );
+    }
+
+    /// Drops the bot's gateway connection (closing it with 4000, "unknown
+    /// error", after which a bot reconnects) and refuses new ones until
+    /// [`FakeDiscord::gateway_back`].
+    pub fn gateway_outage(&self) {
+        self.shared.gateway_down.store(true, Ordering::SeqCst);
+        if let Some(live) = lock(&self.shared.live).take() {
+            let close = CloseFrame {
+                code: CloseCode::from(4000),
+                reason: "Unknown error.".into(),
+            };
+            let _ = live.send(Frame::Close(Some(close)));
+        }
+    }
+
+    /// Lets the bot connect to the gateway again.
+    pub fn gateway_back(&self) {
+        self.shared.gateway_down.store(false, Ordering::SeqCst);
     }
 
     /// Makes `GET /channels/{id}` answer with `channel` (a channel object).
