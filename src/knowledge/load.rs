@@ -98,6 +98,13 @@ struct Checker {
     found: Vec<Diagnostic>,
 }
 
+/// `text` as a `T`, if it parses and every key in it is one `T` knows.
+fn read_clean<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let mut unknown = false;
+    let value = serde_ignored::deserialize(toml::Deserializer::new(text), |_| unknown = true);
+    value.ok().filter(|_| !unknown)
+}
+
 impl Checker {
     fn read<T: DeserializeOwned>(&mut self, dir: &Path, name: &str) -> Option<Parsed<T>> {
         let path = dir.join(name);
@@ -113,6 +120,13 @@ impl Checker {
                 return None;
             }
         };
+        // The usual case, a file with no mistake, is read once: as what it
+        // means, noting any key the types do not know. Only a file with a
+        // mistake is read again, slowly, to report every mistake with its
+        // place.
+        if let Some(value) = read_clean::<T>(&text) {
+            return Some(Parsed { path, text, value });
+        }
         let file = SourceFile {
             path: &path,
             text: &text,
@@ -382,43 +396,54 @@ fn check_duplicate_questions(
     topics: Option<&Parsed<TopicsFile>>,
     categories: Option<&Parsed<OutOfScopeFile>>,
 ) {
-    struct Owner {
+    struct Owner<'f> {
         what: String,
-        file: PathBuf,
-        line: usize,
+        file: SourceFile<'f>,
+        /// Where in its file the question starts. Turned into a line only
+        /// when a duplicate is reported: counting lines for every question
+        /// would cost as much as the rest of the loading together.
+        at: usize,
     }
-    let mut first: HashMap<String, Owner> = HashMap::new();
-    let mut claim = |check: &mut Checker,
-                     file: &SourceFile<'_>,
-                     what: String,
-                     question: &Spanned<String>| {
+    fn claim<'f>(
+        check: &mut Checker,
+        first: &mut HashMap<String, Owner<'f>>,
+        file: &SourceFile<'f>,
+        what: String,
+        question: &Spanned<String>,
+    ) {
         let norm = normalize::normalize(question.get_ref());
         if norm.is_empty() {
             return;
         }
         match first.get(&norm) {
-            Some(owner) if owner.what != what => check.push(
-                file,
-                question,
-                format!(
-                    "{:?} is also a question of {} ({}:{}); a question can lead to one place only, so keep it in one",
-                    question.get_ref().trim(),
-                    owner.what,
-                    owner.file.display(),
-                    owner.line
-                ),
-            ),
+            Some(owner) if owner.what != what => {
+                let line = owner.file.position(owner.at).0;
+                check.push(
+                    file,
+                    question,
+                    format!(
+                        "{:?} is also a question of {} ({}:{line}); a question can lead to one place only, so keep it in one",
+                        question.get_ref().trim(),
+                        owner.what,
+                        owner.file.path.display(),
+                    ),
+                )
+            }
             Some(_) => {}
             None => {
                 let owner = Owner {
                     what,
-                    file: file.path.to_path_buf(),
-                    line: file.position(question.span().start).0,
+                    file: SourceFile {
+                        path: file.path,
+                        text: file.text,
+                    },
+                    at: question.span().start,
                 };
                 first.insert(norm, owner);
             }
         }
-    };
+    }
+    let mut first: HashMap<String, Owner<'_>> = HashMap::new();
     if let Some(parsed) = topics {
         let file = parsed.source();
         let mut ids = HashSet::new();
@@ -430,7 +455,13 @@ fn check_duplicate_questions(
             .filter(|t| ids.insert(t.id.get_ref()))
         {
             for q in t.questions.get_ref() {
-                claim(check, &file, format!("topic {:?}", t.id.get_ref()), q);
+                claim(
+                    check,
+                    &mut first,
+                    &file,
+                    format!("topic {:?}", t.id.get_ref()),
+                    q,
+                );
             }
         }
     }
@@ -446,6 +477,7 @@ fn check_duplicate_questions(
             for q in &c.questions {
                 claim(
                     check,
+                    &mut first,
                     &file,
                     format!("out-of-scope category {:?}", c.id.get_ref()),
                     q,
@@ -936,25 +968,29 @@ fn check_vocabulary(
         .iter()
         .map(|w| normalize::normalize(w.get_ref()))
         .collect();
-    // Which concept each word went to first, and where.
+    // Which concept each word went to first, and where (a byte offset,
+    // made a line only for a report: counting lines for every word would
+    // cost more than all the rest of the checks).
     let mut concept_of: HashMap<String, (&str, usize)> = HashMap::new();
     for (id, words) in &v.concepts {
         let mut group = Vec::new();
         for w in words {
             let norm = normalize::normalize(w.get_ref());
             match concept_of.get(&norm) {
-                Some((first, line)) if *first != id.get_ref().as_str() => check.push(
-                    &file,
-                    w,
-                    format!(
-                        "{:?} is also a word of the concept `{first}` (line {line}); a word means one concept: keep it in the one where it means most",
-                        w.get_ref()
-                    ),
-                ),
+                Some((first, at)) if *first != id.get_ref().as_str() => {
+                    let line = file.position(*at).0;
+                    check.push(
+                        &file,
+                        w,
+                        format!(
+                            "{:?} is also a word of the concept `{first}` (line {line}); a word means one concept: keep it in the one where it means most",
+                            w.get_ref()
+                        ),
+                    )
+                }
                 Some(_) => {}
                 None => {
-                    let line = file.position(w.span().start).0;
-                    concept_of.insert(norm.clone(), (id.get_ref().as_str(), line));
+                    concept_of.insert(norm.clone(), (id.get_ref().as_str(), w.span().start));
                 }
             }
             if ignored.contains(&norm) {
