@@ -113,14 +113,6 @@ impl Match {
 pub struct Matcher {
     lexicon: Lexicon,
     index: TopicIndex,
-    /// Every topic's example questions, for autocomplete, in topic order.
-    examples: Vec<Example>,
-}
-
-struct Example {
-    topic: usize,
-    question: String,
-    normalized: String,
 }
 
 /// A sentence or clause of a message, as read.
@@ -165,30 +157,10 @@ struct Scored {
 
 impl Matcher {
     pub fn new(knowledge: &Knowledge) -> Matcher {
-        let mut texts = NormalizedTexts::new(knowledge);
+        let texts = NormalizedTexts::new(knowledge);
         let lexicon = Lexicon::build(knowledge, &texts);
         let index = TopicIndex::build(knowledge, &lexicon, &texts);
-        let examples = knowledge
-            .topics
-            .iter()
-            .zip(texts.topic_examples.iter_mut())
-            .enumerate()
-            .flat_map(|(topic, (t, normalized))| {
-                t.questions
-                    .iter()
-                    .zip(std::mem::take(normalized))
-                    .map(move |(q, normalized)| Example {
-                        topic,
-                        question: q.clone(),
-                        normalized,
-                    })
-            })
-            .collect();
-        Matcher {
-            lexicon,
-            index,
-            examples,
-        }
+        Matcher { lexicon, index }
     }
 
     /// Finds the topic for `question`.
@@ -435,46 +407,6 @@ impl Matcher {
                 top.join(" "),
                 scored.blocked_by.map(|b| format!("  blocked by: {b}")).unwrap_or_default(),
             ));
-        }
-        out
-    }
-
-    /// Known questions that fit a partial question, for autocomplete:
-    /// `(topic id, question)` pairs, best first. Questions that contain
-    /// what was typed so far come first, then the questions of the topics
-    /// the text matches, then one question of every other topic.
-    pub fn complete<'m>(&'m self, partial: &str, limit: usize) -> Vec<(&'m str, &'m str)> {
-        let mut out: Vec<(&'m str, &'m str)> = Vec::new();
-        let push = |e: &'m Example, out: &mut Vec<(&'m str, &'m str)>| {
-            let id = self.index.ids[e.topic].as_str();
-            if out.len() < limit && !out.iter().any(|(_, q)| *q == e.question) {
-                out.push((id, e.question.as_str()));
-            }
-        };
-        let typed = normalize::normalize(&bounded(partial));
-        if !typed.is_empty() {
-            for e in self
-                .examples
-                .iter()
-                .filter(|e| e.normalized.contains(&typed))
-            {
-                push(e, &mut out);
-            }
-        }
-        let found = self.find(partial);
-        for id in found.topic.iter().chain(found.suggestions.iter()) {
-            if let Some(t) = self.index.position(id) {
-                for e in self.examples.iter().filter(|e| e.topic == t).take(4) {
-                    push(e, &mut out);
-                }
-            }
-        }
-        let mut last_topic = None;
-        for e in &self.examples {
-            if last_topic != Some(e.topic) {
-                last_topic = Some(e.topic);
-                push(e, &mut out);
-            }
         }
         out
     }

@@ -1,6 +1,6 @@
 //! The knowledge's example texts, normalized once for everything the
-//! matcher builds from them: the lexicon's own words, the index's weights
-//! and autocomplete. Normalizing is most of what loading costs.
+//! matcher builds from them: the lexicon's own words and the index's
+//! weights. Normalizing is most of what loading costs.
 
 use super::normalize::normalize;
 use crate::knowledge::Knowledge;
