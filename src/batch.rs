@@ -38,6 +38,10 @@ pub struct AnswerLine<'a> {
     /// The kind of fact the article lacks, when part of the message asked
     /// for one.
     pub unknown: Option<&'a str>,
+    /// Why the line could not be read as a question at all (it is not
+    /// UTF-8 text); absent for every line that could.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'static str>,
 }
 
 /// The questions the command line's arguments ask: one per argument
@@ -60,7 +64,7 @@ pub fn answer(
 ) -> io::Result<()> {
     const EMPTY: &str = "Please type a question, for example: does PSPO expire?";
     if question.trim().is_empty() {
-        return note(faq, question, EMPTY, json, out);
+        return note(faq, question, EMPTY, None, json, out);
     }
     let turn = session.turn(faq, question);
     if !json {
@@ -77,6 +81,7 @@ pub fn answer(
         reply: turn.said.as_str(),
         also: &turn.also,
         unknown: turn.unknown.as_deref(),
+        error: None,
     };
     serde_json::to_writer(&mut *out, &line)?;
     writeln!(out)
@@ -85,11 +90,19 @@ pub fn answer(
 /// The output line for an input line that is not UTF-8 text.
 fn unreadable(faq: &Faq, lossy: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
     const NOT_TEXT: &str = "This line is not valid UTF-8 text, so it was not read as a question.";
-    note(faq, lossy, NOT_TEXT, json, out)
+    note(faq, lossy, NOT_TEXT, Some("not valid UTF-8"), json, out)
 }
 
-/// A line that answers no question, only says `text` about it.
-fn note(faq: &Faq, question: &str, text: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
+/// A line that answers no question, only says `text` about it (and, when
+/// it could not be read, `error`).
+fn note(
+    faq: &Faq,
+    question: &str,
+    text: &str,
+    error: Option<&'static str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if !json {
         return writeln!(out, "{text}");
     }
@@ -103,6 +116,7 @@ fn note(faq: &Faq, question: &str, text: &str, json: bool, out: &mut dyn Write) 
         reply: Said::Unknown.as_str(),
         also: &[],
         unknown: None,
+        error,
     };
     serde_json::to_writer(&mut *out, &line)?;
     writeln!(out)

@@ -138,6 +138,8 @@ fn invalid_utf8_is_reported_and_the_rest_answered() {
     assert!(lines[1]["answer"]
         .as_str()
         .is_some_and(|a| a.contains("not valid UTF-8")));
+    assert_eq!(lines[1]["error"], "not valid UTF-8");
+    assert!(lines[0].get("error").is_none() && lines[2].get("error").is_none());
     assert_eq!(lines[2]["topic"], "cspo-validity");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2: not valid UTF-8"), "{err}");
