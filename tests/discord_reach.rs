@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::fake_discord::{bot_user, APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID};
+use support::fake_discord::{bot_user, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::people::{alice, bob, ALICE, BOB};
 use support::reading::{assert_no_pings, custom_ids, embed, is_ephemeral};
 use support::{Session, TIMEOUT};
@@ -66,14 +66,7 @@ const QUIET: Duration = Duration::from_millis(700);
 #[tokio::test]
 async fn every_command_is_registered_for_servers_and_accounts_with_the_message_command() {
     let s = Session::start(&[]).await;
-    let put = s
-        .fake
-        .wait_call(
-            "PUT",
-            &format!("/api/v10/applications/{APP_ID}/commands"),
-            TIMEOUT,
-        )
-        .await;
+    let put = s.fake.wait_global_commands(TIMEOUT).await;
     let commands = put.body.as_array().cloned().unwrap_or_default();
     assert!(!commands.is_empty());
     for c in commands.iter().filter(|c| c["name"] != "faq-admin") {

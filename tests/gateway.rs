@@ -68,14 +68,7 @@ async fn connects_with_the_intended_intents_and_registers_the_commands_globally(
         "{ready}"
     );
 
-    let put = s
-        .fake
-        .wait_call(
-            "PUT",
-            &format!("/api/v10/applications/{APP_ID}/commands"),
-            TIMEOUT,
-        )
-        .await;
+    let put = s.fake.wait_global_commands(TIMEOUT).await;
     let names: Vec<&str> = put
         .body
         .as_array()

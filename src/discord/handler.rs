@@ -641,7 +641,6 @@ impl Handler {
         Span::current().record("command", "post");
         if let Some(topic) = post.topics.first() {
             Span::current().record("topic", topic.as_str());
-            self.metrics.answer(topic);
         }
         let reply = messages::with_delete_button(post.reply(&faq, None), c.user.id.get());
         let reference = MessageReference::from((c.channel_id, MessageId::new(post.message)))

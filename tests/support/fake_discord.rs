@@ -536,6 +536,17 @@ impl FakeDiscord {
             .find(|c| c.body["message_reference"]["message_id"] == json!(id.to_string()))
     }
 
+    /// Waits for the bot to register its commands globally; returns the
+    /// call, whose body is the commands.
+    pub async fn wait_global_commands(&self, timeout: Duration) -> Call {
+        self.wait_call(
+            "PUT",
+            &format!("/api/v10/applications/{APP_ID}/commands"),
+            timeout,
+        )
+        .await
+    }
+
     /// Waits for the bot's reply to message `id` in `channel`.
     pub async fn wait_reply(&self, channel: u64, id: u64, timeout: Duration) -> Call {
         self.wait(&format!("a reply to message {id}"), timeout, |f| {
