@@ -321,11 +321,14 @@ async fn over_the_cap_only_the_monitor_routes_answer_and_one_warning_is_logged()
     drop(holders);
     let deadline = Instant::now() + PATIENCE;
     loop {
-        let (status, _) = server.interact(&fixtures::ping()).await;
-        if status == 200 {
-            break;
+        // While the server has not yet seen every dropped connection
+        // close, a new one is still over the cap: answered 503, or closed
+        // at once when even the monitor-only places are taken.
+        match server.try_interact(&fixtures::ping()).await {
+            Some((200, _)) => break,
+            Some((status, _)) => assert_eq!(status, 503),
+            None => {}
         }
-        assert_eq!(status, 503);
         assert!(
             Instant::now() < deadline,
             "still refused after {PATIENCE:?}"
