@@ -1,16 +1,15 @@
 //! `ask`: answers questions from the command line or, one per line, from
-//! standard input, as text or as JSON Lines for scripts.
+//! standard input, as text, as text with how each question was read
+//! (`--explain`), or as JSON Lines for scripts.
 //!
-//! On the command line, `ask does pspo expire` is one question however the
-//! shell split it; with `--json`, made for scripts, each argument is a
-//! question of its own (`ask --json "does pspo expire?" "what is cspo?"`),
-//! one output line each, like lines of stdin.
+//! Each argument is a question of its own (`ask "does pspo expire?" "what
+//! is cspo?"`), answered in turn like lines of stdin; `--join` reads all the
+//! words as one question (`ask --join does pspo expire`).
 //!
 //! Every input line gets exactly one output line in JSON mode, blank lines
 //! included, so a script can pair questions and answers by position. A line
 //! that is not valid UTF-8 is reported on stderr and answered as unreadable.
-//! Lines are
-//! independent questions, or, with `--conversation`, one person's
+//! Lines are independent questions, or, with `--conversation`, one person's
 //! successive messages in one place.
 
 use std::io::{self, BufRead, Write};
@@ -20,6 +19,17 @@ use serde::Serialize;
 use crate::console;
 use crate::conversation::{Said, Session, Turn};
 use crate::Faq;
+
+/// How `ask` writes each answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The answer card as the console shows it.
+    Text,
+    /// How the question was read and scored, then the card.
+    Explained,
+    /// One JSON object a line.
+    Json,
+}
 
 /// One answer in `ask --json`.
 #[derive(Debug, Serialize)]
@@ -59,16 +69,21 @@ pub fn answer(
     faq: &Faq,
     session: &Session,
     question: &str,
-    json: bool,
+    format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     const EMPTY: &str = "Please type a question, for example: does PSPO expire?";
     if question.trim().is_empty() {
-        return note(faq, question, EMPTY, None, json, out);
+        return note(faq, question, EMPTY, None, format, out);
     }
     let turn = session.turn(faq, question);
-    if !json {
-        return writeln!(out, "{}", console::render(&turn.reply));
+    match format {
+        Format::Json => {}
+        Format::Text => return writeln!(out, "{}", console::render(&turn.reply)),
+        Format::Explained => {
+            write!(out, "{}", faq.matcher.explain(question))?;
+            return writeln!(out, "{}", console::render(&turn.reply));
+        }
     }
     let answer = answer_text(faq, &turn);
     let line = AnswerLine {
@@ -88,9 +103,9 @@ pub fn answer(
 }
 
 /// The output line for an input line that is not UTF-8 text.
-fn unreadable(faq: &Faq, lossy: &str, json: bool, out: &mut dyn Write) -> io::Result<()> {
+fn unreadable(faq: &Faq, lossy: &str, format: Format, out: &mut dyn Write) -> io::Result<()> {
     const NOT_TEXT: &str = "This line is not valid UTF-8 text, so it was not read as a question.";
-    note(faq, lossy, NOT_TEXT, Some("not valid UTF-8"), json, out)
+    note(faq, lossy, NOT_TEXT, Some("not valid UTF-8"), format, out)
 }
 
 /// A line that answers no question, only says `text` about it (and, when
@@ -100,10 +115,10 @@ fn note(
     question: &str,
     text: &str,
     error: Option<&'static str>,
-    json: bool,
+    format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    if !json {
+    if format != Format::Json {
         return writeln!(out, "{text}");
     }
     let line = AnswerLine {
@@ -152,7 +167,7 @@ pub fn answer_lines(
     faq: &Faq,
     session: &Session,
     input: &mut dyn BufRead,
-    json: bool,
+    format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<usize> {
@@ -172,14 +187,14 @@ pub fn answer_lines(
             buf.pop();
         }
         match std::str::from_utf8(&buf) {
-            Ok(line) => answer(faq, session, line, json, out)?,
+            Ok(line) => answer(faq, session, line, format, out)?,
             Err(_) => {
                 skipped += 1;
                 writeln!(
                     err,
                     "line {number}: not valid UTF-8, not read as a question"
                 )?;
-                unreadable(faq, &String::from_utf8_lossy(&buf), json, out)?;
+                unreadable(faq, &String::from_utf8_lossy(&buf), format, out)?;
             }
         }
     }

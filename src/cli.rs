@@ -201,9 +201,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 conversation::Session::independent()
             };
             let faq = load(&cli.knowledge)?;
-            if explain && !question.is_empty() {
-                write!(out, "{}", faq.matcher.explain(&question.join(" ")))?;
-            }
+            let format = if json {
+                batch::Format::Json
+            } else if explain {
+                batch::Format::Explained
+            } else {
+                batch::Format::Text
+            };
             if question.is_empty() {
                 let stdin = io::stdin();
                 if std::io::IsTerminal::is_terminal(&stdin) {
@@ -214,14 +218,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     &faq,
                     &session,
                     &mut input,
-                    json,
+                    format,
                     &mut out,
                     &mut io::stderr(),
                 )
                 .context("reading questions from stdin")?;
             } else {
                 for q in batch::questions_of(&question, !join) {
-                    batch::answer(&faq, &session, &q, json, &mut out)?;
+                    batch::answer(&faq, &session, &q, format, &mut out)?;
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -340,13 +340,12 @@ fn a_configuration_error_exits_with_ex_config_so_a_supervisor_does_not_loop() {
     assert_eq!(out.status.code(), Some(1));
 }
 
-#[test]
-fn a_reader_that_stops_early_is_not_an_error() {
+/// Runs the bot with `args`, writing `input` to its stdin, and closes its
+/// stdout after reading `keep` bytes: `bot ARGS < input | head -c keep`.
+fn with_a_reader_that_stops_after(args: &[&str], input: String, keep: usize) -> Output {
     use std::io::Read;
-    // `ask --json < questions | head -c 10`: megabytes of answers, far more
-    // than a pipe holds, so the bot is still writing when the reader goes.
     let mut child = bot()
-        .args(["ask", "--json"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -354,17 +353,79 @@ fn a_reader_that_stops_early_is_not_an_error() {
         .unwrap_or_else(|e| panic!("spawn: {e}"));
     if let Some(mut stdin) = child.stdin.take() {
         std::thread::spawn(move || {
-            let _ = stdin.write_all("does pspo expire?\n".repeat(5_000).as_bytes());
+            let _ = stdin.write_all(input.as_bytes());
         });
     }
-    let mut first = [0u8; 10];
     if let Some(mut stdout) = child.stdout.take() {
+        let mut first = vec![0u8; keep];
         let _ = stdout.read_exact(&mut first);
     }
-    let out = child
+    child
         .wait_with_output()
-        .unwrap_or_else(|e| panic!("wait: {e}"));
+        .unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
+fn assert_ends_quietly(out: &Output) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{:?} {stderr}", out.status);
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // Megabytes of answers, far more than a pipe holds, so the bot is
+    // still writing when the reader goes.
+    let many = "does pspo expire?\n".repeat(5_000);
+    // `ask --json < questions | head -c 10`
+    assert_ends_quietly(&with_a_reader_that_stops_after(
+        &["ask", "--json"],
+        many.clone(),
+        10,
+    ));
+    // `ask --explain < questions | head`
+    assert_ends_quietly(&with_a_reader_that_stops_after(
+        &["ask", "--explain"],
+        many,
+        10,
+    ));
+    // `check --json | head -c 0`: the pipe is closed before the export,
+    // tens of kilobytes written in pieces, has been written.
+    assert_ends_quietly(&with_a_reader_that_stops_after(
+        &["check", "--json"],
+        String::new(),
+        0,
+    ));
+}
+
+#[test]
+fn ask_explain_shows_how_each_question_was_read_before_its_answer() {
+    let out = bot()
+        .args(["ask", "--explain", "does pspo expire", "what is cspo"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing from\n{text}"))
+    };
+    let first_read = at(r#"sentence: "does pspo expire""#);
+    let first_card = at("== Does PSPO expire? ==");
+    let second_read = at(r#"sentence: "what is cspo""#);
+    let second_card = at("== What is CSPO? ==");
+    assert!(first_read < first_card, "{text}");
+    assert!(first_card < second_read, "{text}");
+    assert!(second_read < second_card, "{text}");
+    // The same from stdin, a line each.
+    let out = common::run_with_stdin(
+        {
+            let mut cmd = bot();
+            cmd.args(["ask", "--explain"]);
+            cmd
+        },
+        b"does pspo expire\nwhat is cspo\n",
+    );
+    let piped = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(piped, text);
 }

@@ -50,9 +50,15 @@ fn pty() -> (OwnedFd, OwnedFd) {
 /// The console on the terminal's other side, in a session of its own
 /// with that terminal as its controlling one, as a shell would start it.
 fn console_on(terminal: &OwnedFd, dir: &std::path::Path, colour: bool) -> Child {
+    on_terminal(terminal, dir, &["console"], colour)
+}
+
+/// The bot with `args` on the terminal's other side, as a shell would
+/// start it.
+fn on_terminal(terminal: &OwnedFd, dir: &std::path::Path, args: &[&str], colour: bool) -> Child {
     let stdio = || Stdio::from(terminal.try_clone().expect("a copy of the terminal"));
     let mut cmd: Command = common::bot_in(dir);
-    cmd.arg("console")
+    cmd.args(args)
         .env("TERM", "xterm-256color")
         .stdin(stdio())
         .stdout(stdio())
@@ -213,4 +219,26 @@ fn wait_for_exit(child: &mut Child, deadline: Instant) -> std::process::ExitStat
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn ask_with_nothing_to_read_on_a_terminal_says_what_it_waits_for() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (ours, theirs) = pty();
+    let mut child = on_terminal(&theirs, dir.path(), &["ask"], false);
+    drop(theirs);
+    let mut keyboard = File::from(ours.try_clone().expect("a copy of our side"));
+    let mut screen = Screen {
+        output: output_of(&ours),
+        seen: String::new(),
+        deadline: Instant::now() + SESSION,
+    };
+    // Before anything is typed, not a silent wait.
+    screen.wait_for("the notice", |s| s.contains("one per line; Ctrl-D ends"));
+    type_keys(&mut keyboard, "does pspo expire?\r");
+    screen.wait_for("the answer", |s| s.contains(TITLE));
+    type_keys(&mut keyboard, "\x04");
+    let status = wait_for_exit(&mut child, screen.deadline);
+    assert!(status.success(), "{status:?}");
+    assert_eq!(screen.count(TITLE), 1, "{}", screen.seen);
 }

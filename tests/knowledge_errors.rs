@@ -1,6 +1,8 @@
 //! Broken knowledge is refused as a whole, with every problem reported as
 //! `file:line:col: message`, both by the library and by `check`.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -559,6 +561,12 @@ fn mentions_are_refused_in_every_text_the_bot_posts() {
         "author = \"Sara Patoff\"",
         "author = \"<@!7>\"",
     );
+    edit(
+        d,
+        "certifications.toml",
+        "exam = \"An online exam, taken after the course.\"",
+        "exam = \"An online exam, taken after the course. @here\"",
+    );
     let found = problems(d);
     let expect = [
         (
@@ -570,6 +578,7 @@ fn mentions_are_refused_in_every_text_the_bot_posts() {
         ("provider.toml", "<@&42>", "`about` contains \"<@&42>\""),
         ("out-of-scope.toml", "@here", "`explain` contains \"@here\""),
         ("article.toml", "<@!7>", "the author contains \"<@!7>\""),
+        ("certifications.toml", "course. @here", "contains \"@here\""),
     ];
     for (file, at, says) in expect {
         // A multi-line answer is pinned to the line where it starts.
@@ -649,6 +658,29 @@ fn what_the_discord_menus_cannot_show_is_refused() {
             "topics.toml",
             line_of(d, "topics.toml", "title = \"  \""),
             &["the title is empty"]
+        ),
+        "{}",
+        found.join("\n")
+    );
+    // A question longer than an autocomplete choice's name.
+    let question = format!("Is {} the difference?", "really ".repeat(14));
+    edit(
+        d,
+        "topics.toml",
+        "\"What is the difference between CSPO and PSPO?\"",
+        &format!("\"{question}\""),
+    );
+    let found = problems(d);
+    assert!(
+        reported(
+            &found,
+            d,
+            "topics.toml",
+            line_of(d, "topics.toml", &question),
+            &[&format!(
+                "a question is {} characters long; at most 100 fit",
+                question.chars().count()
+            )]
         ),
         "{}",
         found.join("\n")
@@ -802,6 +834,23 @@ fn no_topic_is_required_a_knowledge_base_without_one_loads() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("14 topics"));
+    // `/compare` still compares, with no button to a topic that is gone.
+    let mut console = Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"));
+    console
+        .arg("console")
+        .env("KNOWLEDGE_DIR", d)
+        .env("UNANSWERED_LOG", "off")
+        .env("FEEDBACK_LOG", "off")
+        .env_remove("DISCORD_TOKEN");
+    let out = common::run_with_stdin(console, b"/compare\n");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("== CSPO vs PSPO =="), "{shown}");
+    assert!(
+        shown.contains("[PSPO issuer] https://www.scrum.org"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Which should I choose?"), "{shown}");
+    assert!(!shown.contains("/open cspo-vs-pspo"), "{shown}");
 }
 
 #[test]

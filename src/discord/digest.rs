@@ -58,6 +58,18 @@ pub fn digest_reply(faq: &crate::Faq, latest: &crate::ops::report::Built) -> Rep
 
 /// Posts the digest to its channel every week until dropped.
 pub async fn post_weekly(digest: Digest, latest: LatestReport, faq: SharedFaq, http: Arc<Http>) {
+    post_weekly_by(digest, latest, faq, http, Utc::now).await;
+}
+
+/// [`post_weekly`] on the clock `now`, so a test can start just before a
+/// due time and see the real post.
+pub async fn post_weekly_by(
+    digest: Digest,
+    latest: LatestReport,
+    faq: SharedFaq,
+    http: Arc<Http>,
+    now: impl Fn() -> DateTime<Utc>,
+) {
     let channel = ChannelId::new(digest.channel.get());
     let post = |reply: Reply| {
         let http = Arc::clone(&http);
@@ -72,7 +84,7 @@ pub async fn post_weekly(digest: Digest, latest: LatestReport, faq: SharedFaq, h
             }
         }
     };
-    run_weekly(digest, &latest, &faq, Utc::now, post).await;
+    run_weekly(digest, &latest, &faq, now, post).await;
 }
 
 /// How long posting the digest may take.
