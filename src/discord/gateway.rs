@@ -192,8 +192,13 @@ pub async fn run(
     let metrics = Arc::new(Metrics::new(
         faq.load().knowledge.topics.iter().map(|t| t.id.clone()),
     ));
-    // Unhealthy until a shard connects.
-    metrics.gateway.start();
+    // Unhealthy until a shard connects, each shard this process will run
+    // listed as down meanwhile. Autosharded, only shard 0 is sure to be
+    // among them before Discord says how many to run.
+    metrics.gateway.start(match config.shards {
+        Shards::Auto => 0..=0,
+        Shards::Range { first, last, .. } => first..=last,
+    });
     let _monitor = match config.metrics_addr {
         Some(addr) => Some(serve_monitor(addr, faq.clone(), Arc::clone(&metrics)).await?),
         None => None,

@@ -5,9 +5,10 @@
 //! REST is served by axum on one port; serenity reaches it through its
 //! proxy setting, so every call arrives with its `/api/v10/...` path. The
 //! gateway is a plain `ws://` server on another port, speaking JSON text
-//! frames: HELLO, IDENTIFY, READY, heartbeats and the dispatches a test
-//! pushes. Every request and every frame the bot sends is recorded, so a
-//! test asserts what a user would see.
+//! frames: HELLO, IDENTIFY, READY, RESUME and RESUMED, heartbeats (asked
+//! for and acknowledged) and the dispatches a test pushes. Every request
+//! and every frame the bot sends is recorded, so a test asserts what a user
+//! would see.
 //!
 //! serenity drops a dispatch it cannot parse without a word, so each one
 //! is parsed here first with serenity's own types: a payload that is not
@@ -39,6 +40,9 @@ pub const BOT_NAME: &str = "CertBot";
 pub const APP_ID: u64 = 1_100_000_000_000_000_002;
 pub const GUILD_ID: u64 = 1_100_000_000_000_000_003;
 pub const CHANNEL_ID: u64 = 1_100_000_000_000_000_004;
+
+/// The session every READY starts, and the one a RESUME must name.
+const SESSION_ID: &str = "fake-session";
 
 /// Gateway intents, as Discord numbers them.
 pub const GUILDS: u64 = 1;
@@ -224,13 +228,32 @@ impl FakeDiscord {
     /// [`FakeDiscord::gateway_back`].
     pub fn gateway_outage(&self) {
         self.shared.gateway_down.store(true, Ordering::SeqCst);
-        if let Some(live) = lock(&self.shared.live).take() {
-            let close = CloseFrame {
-                code: CloseCode::from(4000),
-                reason: "Unknown error.".into(),
-            };
-            let _ = live.send(Frame::Close(Some(close)));
-        }
+        self.drop_connection();
+    }
+
+    /// Drops the bot's gateway connection, closing it with 4000 ("unknown
+    /// error"), after which a bot reconnects and may resume its session.
+    /// Returns whether there was a connection to drop.
+    pub fn drop_connection(&self) -> bool {
+        let Some(live) = lock(&self.shared.live).take() else {
+            return false;
+        };
+        let close = CloseFrame {
+            code: CloseCode::from(4000),
+            reason: "Unknown error.".into(),
+        };
+        live.send(Frame::Close(Some(close))).is_ok()
+    }
+
+    /// Asks the bot for a heartbeat at once (op 1), as Discord may at any
+    /// time; the bot sends one and the fake acknowledges it (op 11).
+    pub fn request_heartbeat(&self) {
+        let live = lock(&self.shared.live);
+        let sent = live.as_ref().map(|tx| {
+            tx.send(Frame::Text(json!({"op": 1, "d": null}).to_string()))
+                .is_ok()
+        });
+        assert_eq!(sent, Some(true), "no live gateway connection to ask on");
     }
 
     /// Lets the bot connect to the gateway again.
@@ -732,8 +755,9 @@ fn fault(status: u16, retry_after: f64) -> Response {
 }
 
 /// One gateway connection: HELLO, then IDENTIFY is answered with READY (or
-/// closed with 4004 for a wrong token), heartbeats are acknowledged, and
-/// the test's dispatches are forwarded.
+/// closed with 4004 for a wrong token), a RESUME of the session with
+/// RESUMED, heartbeats are acknowledged, and the test's dispatches are
+/// forwarded.
 async fn serve_gateway(stream: TcpStream, shared: Arc<Shared>) {
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
@@ -797,7 +821,7 @@ fn answer(shared: &Shared, live: &mpsc::UnboundedSender<Frame>, text: &str) -> V
                 "v": 10,
                 "user": bot_user(),
                 "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
-                "session_id": "fake-session",
+                "session_id": SESSION_ID,
                 "resume_gateway_url": shared.gateway,
                 "shard": v["d"]["shard"],
                 "application": {"id": APP_ID.to_string(), "flags": 0},
@@ -807,8 +831,18 @@ fn answer(shared: &Shared, live: &mpsc::UnboundedSender<Frame>, text: &str) -> V
             op(json!({"op": 0, "t": "READY", "s": seq, "d": ready}))
         }
         Some(1) => op(json!({"op": 11})),
-        // A resume is refused; the bot identifies afresh.
-        Some(6) => op(json!({"op": 9, "d": false})),
+        // A resume of the session READY started: nothing was missed, so
+        // RESUMED alone. Any other is refused, and the bot identifies
+        // afresh (op 9, not resumable).
+        Some(6) => {
+            let token = v["d"]["token"].as_str().unwrap_or_default();
+            if token.trim_start_matches("Bot ") != TOKEN || v["d"]["session_id"] != SESSION_ID {
+                return op(json!({"op": 9, "d": false}));
+            }
+            *lock(&shared.live) = Some(live.clone());
+            let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+            op(json!({"op": 0, "t": "RESUMED", "s": seq, "d": {}}))
+        }
         _ => Vec::new(),
     }
 }
