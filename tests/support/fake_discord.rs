@@ -87,6 +87,8 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     /// Channels `GET /channels/{id}` knows, by id.
     channels: Mutex<Vec<Value>>,
+    /// The intents of the last IDENTIFY.
+    intents: AtomicU64,
     /// While set, gateway connections are dropped as soon as they open,
     /// as when Discord's gateway is out of reach.
     gateway_down: std::sync::atomic::AtomicBool,
@@ -207,8 +209,14 @@ impl FakeDiscord {
     }
 
     /// Sends a dispatch (op 0) on the live connection, after checking that
-    /// serenity can parse it.
-    pub fn dispatch(&self, event: &str, d: Value) {
+    /// serenity can parse it. A message reaches a bot that did not ask for
+    /// the Message Content intent as Discord sends it then: without its
+    /// content, unless it is a DM or mentions the bot.
+    pub fn dispatch(&self, event: &str, mut d: Value) {
+        let intents = self.shared.intents.load(Ordering::SeqCst);
+        if event == "MESSAGE_CREATE" && intents & MESSAGE_CONTENT == 0 {
+            hide_content(&mut d);
+        }
         check_parses(event, &d);
         let seq = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let frame = json!({"op": 0, "t": event, "s": seq, "d": d});
@@ -595,6 +603,26 @@ pub fn bot_user() -> Value {
     user_json(BOT_ID, BOT_NAME, true)
 }
 
+/// Blanks what the Message Content intent covers in a message, where
+/// Discord would: a message in a server that does not mention the bot
+/// and is not the bot's own
+/// (https://discord.com/developers/docs/events/gateway#message-content-intent).
+fn hide_content(message: &mut Value) {
+    let bot = BOT_ID.to_string();
+    let exempt = message.get("guild_id").is_none()
+        || message["author"]["id"] == json!(bot)
+        || message["mentions"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|u| u["id"] == json!(bot)));
+    if exempt {
+        return;
+    }
+    message["content"] = json!("");
+    for field in ["embeds", "attachments", "components"] {
+        message[field] = json!([]);
+    }
+}
+
 /// Fails the test if serenity could not parse the dispatch.
 fn check_parses(event: &str, d: &Value) {
     use serenity::all::{GuildChannel, Interaction, Message, Ready};
@@ -816,6 +844,9 @@ fn answer(shared: &Shared, live: &mpsc::UnboundedSender<Frame>, text: &str) -> V
                 };
                 return vec![Frame::Close(Some(close))];
             }
+            shared
+                .intents
+                .store(v["d"]["intents"].as_u64().unwrap_or(0), Ordering::SeqCst);
             *lock(&shared.live) = Some(live.clone());
             let ready = json!({
                 "v": 10,
