@@ -457,6 +457,57 @@ async fn autocomplete_offers_choices_within_discords_limits() {
 }
 
 #[tokio::test]
+async fn post_from_the_apps_menu_shares_the_answer_with_a_link_to_the_question_and_pings_nobody() {
+    let server = Server::start();
+    let (asked, target) =
+        fixtures::someones_message("@everyone hey, does the pspo cert ever expire?");
+    let private = server
+        .interact_ok(&fixtures::message_command(
+            "Answer with CSPO/PSPO bot",
+            &target,
+        ))
+        .await;
+    let private = shapes::message_response(&private);
+    assert!(
+        shapes::is_ephemeral(private),
+        "only the clicker sees it first"
+    );
+    let post = custom_ids(private)
+        .into_iter()
+        .find(|id| id.starts_with("post:"))
+        .unwrap_or_else(|| panic!("no Post button: {private}"));
+
+    // The endpoint cannot reply to the message, so the interaction's
+    // response is the public answer, pointing at the message it answers.
+    let shared = server.interact_ok(&fixtures::button(&post)).await;
+    let data = shapes::message_response(&shared);
+    assert!(!shapes::is_ephemeral(data), "{data}");
+    assert_eq!(title(data), "Does PSPO expire?");
+    let link = format!(
+        "https://discord.com/channels/{}/{}/{asked}",
+        fixtures::GUILD_ID,
+        fixtures::CHANNEL_ID
+    );
+    let description = data["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        description.contains(&format!("]({link})")),
+        "the answer links to the question: {description}"
+    );
+    let mentions = &data["allowed_mentions"];
+    assert_eq!(
+        mentions,
+        &json!({"parse": [], "users": [], "roles": [], "replied_user": false}),
+        "nobody may be pinged, not even by the @everyone it quotes: {data}"
+    );
+    assert!(
+        !custom_ids(data).iter().any(|id| id.starts_with("post:")),
+        "the public answer has no Post button: {data}"
+    );
+}
+
+#[tokio::test]
 async fn buttons_and_the_topic_menu_open_topics() {
     let faq = faq();
     let server = Server::start();
