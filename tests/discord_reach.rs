@@ -35,10 +35,10 @@ fn announce_thread(s: &Session, parent: u64, title: &str) -> u64 {
     id
 }
 
-/// A forum post's first message: it has the thread's own id, and without
-/// the Message Content intent its text arrives empty.
-fn post_starter(s: &Session, post: u64) {
-    let mut starter = s.fake.message(&alice(), post, Some(GUILD_ID), "", &[]).1;
+/// A forum post's first message, saying `text` (empty for a post that is
+/// only its title and an image): it has the thread's own id.
+fn post_starter(s: &Session, post: u64, text: &str) {
+    let mut starter = s.fake.message(&alice(), post, Some(GUILD_ID), text, &[]).1;
     starter["id"] = json!(post.to_string());
     s.fake.dispatch("MESSAGE_CREATE", starter);
 }
@@ -282,7 +282,7 @@ async fn a_new_forum_post_gets_one_answer_in_its_thread_and_follow_ups_need_a_me
     ])
     .await;
     let post = announce_thread(&s, FORUM, "Does the PSPO certification ever expire?");
-    post_starter(&s, post);
+    post_starter(&s, post, "");
     let answer = s.fake.wait_reply(post, post, TIMEOUT).await;
     assert_eq!(embed(&answer.body)["title"], json!("Does PSPO expire?"));
     assert_no_pings(&answer.body);
@@ -309,9 +309,41 @@ async fn a_new_forum_post_gets_one_answer_in_its_thread_and_follow_ups_need_a_me
 
     // A forum post the bot is not sure about is left alone.
     let vague = announce_thread(&s, FORUM, "hello all");
-    post_starter(&s, vague);
+    post_starter(&s, vague, "");
     tokio::time::sleep(QUIET).await;
     assert!(s.fake.posted(vague).is_empty());
+}
+
+#[tokio::test]
+async fn a_forum_post_asking_only_in_its_first_message_is_answered_from_that_message() {
+    let s = Session::start(&[("FORUM_CHANNELS", &FORUM.to_string())]).await;
+    // Reading a post's first message takes the Message Content intent:
+    // without it, Discord sends that message with no text.
+    let identify = s.fake.wait_identify(TIMEOUT).await;
+    let intents = identify["intents"].as_u64().unwrap_or_default();
+    assert_ne!(
+        intents & support::fake_discord::MESSAGE_CONTENT,
+        0,
+        "{identify}"
+    );
+
+    // A title that says nothing; the question is in the message.
+    let post = announce_thread(&s, FORUM, "quick question");
+    post_starter(
+        &s,
+        post,
+        "I got my PSPO last year. Does it expire at some point, or do I have to renew it?",
+    );
+    let answer = s.fake.wait_reply(post, post, TIMEOUT).await;
+    assert_eq!(
+        embed(&answer.body)["title"],
+        json!("Does PSPO expire?"),
+        "{}",
+        answer.body
+    );
+    assert_no_pings(&answer.body);
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(s.fake.posted(post).len(), 1, "one answer to the post");
 }
 
 /// Where the bot is installed to Alice's account only: a group DM, with

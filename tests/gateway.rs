@@ -713,7 +713,26 @@ async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
     let out = bot.output();
     let error = the_one_error_line(&out);
     assert!(
-        error.contains("Message Content") && error.contains("ANSWER_CHANNELS"),
+        error.contains("Message Content")
+            && error.contains("ANSWER_CHANNELS")
+            && !error.contains("FORUM_CHANNELS"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_message_content_intent_with_only_forums_blames_forum_channels() {
+    let fake = FakeDiscord::start_with(MESSAGE_CONTENT).await;
+    let forum = CHANNEL_ID.to_string();
+    let mut bot = Bot::spawn(&fake, &["run"], &[("FORUM_CHANNELS", &forum)]);
+    let status = bot.exit(TIMEOUT).await;
+    assert!(!status.success());
+    let out = bot.output();
+    let error = the_one_error_line(&out);
+    assert!(
+        error.contains("Message Content")
+            && error.contains("unset FORUM_CHANNELS")
+            && !error.contains("ANSWER_CHANNELS"),
         "{out}"
     );
 }

@@ -456,6 +456,136 @@ async fn autocomplete_offers_choices_within_discords_limits() {
     assert!(shapes::autocomplete_response(&empty).is_empty());
 }
 
+/// The topic ids `/topic` autocomplete offers for `typed`, in order,
+/// checked against Discord's limits (at most 25 choices, each value at
+/// most 100 characters).
+async fn topics_offered(server: &Server, typed: &str) -> Vec<String> {
+    let response = server
+        .interact_ok(&fixtures::autocomplete("topic", "name", typed))
+        .await;
+    shapes::autocomplete_response(&response)
+        .iter()
+        .map(|c| c["value"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn topic_autocomplete_puts_the_meant_topic_first_despite_slips_and_offers_nothing_unrelated()
+{
+    let server = Server::start();
+    let faq = faq();
+    let all = topics_offered(&server, "").await;
+    assert_eq!(all.len(), faq.knowledge.topics.len().min(25), "{all:?}");
+
+    // What a person meant, however they typed it, and the topics that
+    // have nothing to do with it (the other certification's included).
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "pspo expir",
+            "pspo-validity",
+            &[
+                "cspo-validity",
+                "cspo-career-path",
+                "provider",
+                "article",
+                "focus",
+            ],
+        ),
+        (
+            "pspo expiry",
+            "pspo-validity",
+            &["cspo-validity", "what-is-cspo", "provider", "preparation"],
+        ),
+        (
+            "cspo carrer",
+            "cspo-career-path",
+            &[
+                "pspo-career-path",
+                "pspo-validity",
+                "pspo-registry",
+                "provider",
+                "article",
+            ],
+        ),
+        (
+            "regstry",
+            "pspo-registry",
+            &[
+                "cspo-validity",
+                "cspo-career-path",
+                "provider",
+                "learning-content",
+            ],
+        ),
+    ];
+    for (typed, meant, unrelated) in cases {
+        let offered = topics_offered(&server, typed).await;
+        assert_eq!(
+            offered.first().map(String::as_str),
+            Some(meant),
+            "{typed:?} offers {offered:?}"
+        );
+        for other in unrelated {
+            assert!(
+                !offered.iter().any(|o| o == other),
+                "{typed:?} offers the unrelated {other}: {offered:?}"
+            );
+        }
+    }
+    assert!(topics_offered(&server, "zzzzqqq").await.is_empty());
+}
+
+#[tokio::test]
+async fn post_from_the_apps_menu_shares_the_answer_with_a_link_to_the_question_and_pings_nobody() {
+    let server = Server::start();
+    let (asked, target) =
+        fixtures::someones_message("@everyone hey, does the pspo cert ever expire?");
+    let private = server
+        .interact_ok(&fixtures::message_command(
+            "Answer with CSPO/PSPO bot",
+            &target,
+        ))
+        .await;
+    let private = shapes::message_response(&private);
+    assert!(
+        shapes::is_ephemeral(private),
+        "only the clicker sees it first"
+    );
+    let post = custom_ids(private)
+        .into_iter()
+        .find(|id| id.starts_with("post:"))
+        .unwrap_or_else(|| panic!("no Post button: {private}"));
+
+    // The endpoint cannot reply to the message, so the interaction's
+    // response is the public answer, pointing at the message it answers.
+    let shared = server.interact_ok(&fixtures::button(&post)).await;
+    let data = shapes::message_response(&shared);
+    assert!(!shapes::is_ephemeral(data), "{data}");
+    assert_eq!(title(data), "Does PSPO expire?");
+    let link = format!(
+        "https://discord.com/channels/{}/{}/{asked}",
+        fixtures::GUILD_ID,
+        fixtures::CHANNEL_ID
+    );
+    let description = data["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        description.contains(&format!("]({link})")),
+        "the answer links to the question: {description}"
+    );
+    let mentions = &data["allowed_mentions"];
+    assert_eq!(
+        mentions,
+        &json!({"parse": [], "users": [], "roles": [], "replied_user": false}),
+        "nobody may be pinged, not even by the @everyone it quotes: {data}"
+    );
+    assert!(
+        !custom_ids(data).iter().any(|id| id.starts_with("post:")),
+        "the public answer has no Post button: {data}"
+    );
+}
+
 #[tokio::test]
 async fn buttons_and_the_topic_menu_open_topics() {
     let faq = faq();

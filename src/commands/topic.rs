@@ -103,9 +103,22 @@ fn plain(text: &str) -> String {
         .join(" ")
 }
 
+/// How many edits (optimal string alignment) a typed word may be from a
+/// word of a title or id and still be taken for it. None for words of
+/// four letters or fewer, so "cspo" never stands for "pspo".
+fn slips_allowed(word: &str) -> usize {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
 /// Topics that fit what was typed, best first: every topic when nothing
 /// was typed; otherwise those whose title or id holds every typed word
-/// (as a word's start), then those alike enough to be a slip.
+/// (as a word's start), then those that hold every word but for a slip
+/// ("pspo expiry", "cspo carrer"). Only when no topic does are titles
+/// that are merely alike as a whole offered, as a guess.
 fn ranked<'f>(faq: &'f Faq, typed: &str) -> Vec<&'f KnownTopic> {
     let topics = &faq.knowledge.topics;
     let words: Vec<String> = plain(typed).split(' ').map(str::to_string).collect();
@@ -119,17 +132,20 @@ fn ranked<'f>(faq: &'f Faq, typed: &str) -> Vec<&'f KnownTopic> {
         .filter_map(|(i, t)| {
             let title = plain(&t.title);
             let id = plain(&t.id);
-            let holds = |w: &String| {
-                [&title, &id]
-                    .iter()
-                    .any(|text| text.split(' ').any(|word| word.starts_with(w.as_str())))
+            let known: Vec<&str> = title.split(' ').chain(id.split(' ')).collect();
+            let starts = |w: &String| known.iter().any(|k| k.starts_with(w.as_str()));
+            let near = |w: &String| {
+                let allowed = slips_allowed(w);
+                allowed > 0 && known.iter().any(|k| strsim::osa_distance(w, k) <= allowed)
             };
-            let score = if words.iter().all(holds) {
+            let closeness = strsim::jaro_winkler(&wanted, &title);
+            let score = if words.iter().all(starts) {
                 // Every word found: the closer the whole, the better.
-                1.0 + strsim::jaro_winkler(&wanted, &title)
+                2.0 + closeness
+            } else if words.iter().all(|w| starts(w) || near(w)) {
+                1.0 + closeness
             } else {
-                let alike =
-                    strsim::jaro_winkler(&wanted, &title).max(strsim::jaro_winkler(&wanted, &id));
+                let alike = closeness.max(strsim::jaro_winkler(&wanted, &id));
                 if alike < ALIKE {
                     return None;
                 }
@@ -139,6 +155,9 @@ fn ranked<'f>(faq: &'f Faq, typed: &str) -> Vec<&'f KnownTopic> {
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    if scored.first().is_some_and(|best| best.0 >= 1.0) {
+        scored.retain(|s| s.0 >= 1.0);
+    }
     scored.into_iter().map(|(_, _, t)| t).collect()
 }
 
@@ -243,5 +262,21 @@ mod tests {
             "{valid:?}"
         );
         assert!(Topic.autocomplete(&faq, "name", "zzzzqqq").is_empty());
+    }
+
+    #[test]
+    fn a_slip_in_a_word_still_finds_its_topic_first_and_only_what_fits() {
+        let faq = faq();
+        let values = |typed: &str| -> Vec<String> {
+            Topic
+                .autocomplete(&faq, "name", typed)
+                .into_iter()
+                .map(|c| c.value)
+                .collect()
+        };
+        assert_eq!(values("pspo expiry"), ["pspo-validity"]);
+        assert_eq!(values("cspo carrer"), ["cspo-career-path"]);
+        // A certification's name is never taken for the other's.
+        assert!(!values("cspo expiry").contains(&"pspo-validity".to_string()));
     }
 }

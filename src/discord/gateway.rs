@@ -36,8 +36,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 pub enum RunError {
     #[error("Discord rejected DISCORD_TOKEN; set it to your bot's current token from the developer portal (Bot, Reset Token)")]
     TokenRejected,
-    #[error("Discord refused the Message Content intent, which ANSWER_CHANNELS needs; enable it in the developer portal (Bot, Privileged Gateway Intents) or unset ANSWER_CHANNELS")]
-    IntentRefused,
+    /// `settings` are the ones that made the bot ask for the intent; empty
+    /// until [`RunError::naming`] fills them in.
+    #[error("{}", message_content_refused(settings))]
+    IntentRefused { settings: Vec<&'static str> },
     /// Refused although the bot asked for no privileged intent: nothing a
     /// setting of ours changes.
     #[error("Discord refused the gateway intents the bot asked for ({asked}), none of which is privileged; check the application in the developer portal (Bot) and Discord's status")]
@@ -72,7 +74,9 @@ impl From<serenity::Error> for RunError {
             }
             serenity::Error::Gateway(
                 GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
-            ) => RunError::IntentRefused,
+            ) => RunError::IntentRefused {
+                settings: Vec::new(),
+            },
             _ => RunError::Discord(causes(&e)),
         }
     }
@@ -80,10 +84,11 @@ impl From<serenity::Error> for RunError {
 
 impl RunError {
     /// Says which intent was refused: the Message Content intent only when
-    /// the bot asked for it.
-    fn naming(self, asked: GatewayIntents) -> RunError {
+    /// the bot asked for it, and then which settings made it ask.
+    fn naming(self, config: &DiscordConfig) -> RunError {
+        let asked = intents(config);
         match self {
-            RunError::IntentRefused if !asked.contains(GatewayIntents::MESSAGE_CONTENT) => {
+            RunError::IntentRefused { .. } if !asked.contains(GatewayIntents::MESSAGE_CONTENT) => {
                 RunError::IntentsRefused {
                     asked: asked
                         .iter_names()
@@ -92,9 +97,25 @@ impl RunError {
                         .join(", "),
                 }
             }
+            RunError::IntentRefused { .. } => RunError::IntentRefused {
+                settings: content_settings(config),
+            },
             other => other,
         }
     }
+}
+
+/// The line for a refused Message Content intent, blaming the settings
+/// that asked for it (both, when it is not known which).
+fn message_content_refused(settings: &[&'static str]) -> String {
+    let settings: &[&str] = if settings.is_empty() {
+        &CONTENT_SETTINGS
+    } else {
+        settings
+    };
+    let named = settings.join(" and ");
+    let need = if settings.len() == 1 { "needs" } else { "need" };
+    format!("Discord refused the Message Content intent, which {named} {need}; enable it in the developer portal (Bot, Privileged Gateway Intents) or unset {named}")
 }
 
 /// An error and its sources in one line, without the repeats that
@@ -118,17 +139,34 @@ fn causes(e: &dyn std::error::Error) -> String {
 ///   in threads under answer channels and new forum posts are recognised
 ///   without a lookup each.
 /// - GUILD_MESSAGES and DIRECT_MESSAGES: the messages themselves.
-/// - MESSAGE_CONTENT (privileged): only with answer channels. Messages
-///   that mention the bot and DMs carry their text without it; reading
-///   every message of a channel (and a forum post's first message) needs
-///   it. Without it, a forum post is read by its title alone.
+/// - MESSAGE_CONTENT (privileged): only with answer channels or forums.
+///   Messages that mention the bot and DMs carry their text without it;
+///   reading every message of a channel, and a forum post's first
+///   message (where the question usually is, under a title such as "quick
+///   question"), needs it.
 pub fn intents(config: &DiscordConfig) -> GatewayIntents {
     let mut intents =
         GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
-    if !config.answer_channels.is_empty() {
+    if !content_settings(config).is_empty() {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
     intents
+}
+
+/// Every setting that makes the bot read messages not addressed to it.
+const CONTENT_SETTINGS: [&str; 2] = ["ANSWER_CHANNELS", "FORUM_CHANNELS"];
+
+/// Those of [`CONTENT_SETTINGS`] that are set.
+fn content_settings(config: &DiscordConfig) -> Vec<&'static str> {
+    let set = [
+        !config.answer_channels.is_empty(),
+        !config.forum_channels.is_empty(),
+    ];
+    CONTENT_SETTINGS
+        .into_iter()
+        .zip(set)
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
 }
 
 /// The REST client. With a proxy, every call goes there and the proxy
@@ -192,8 +230,13 @@ pub async fn run(
     let metrics = Arc::new(Metrics::new(
         faq.load().knowledge.topics.iter().map(|t| t.id.clone()),
     ));
-    // Unhealthy until a shard connects.
-    metrics.gateway.start();
+    // Unhealthy until a shard connects, each shard this process will run
+    // listed as down meanwhile. Autosharded, only shard 0 is sure to be
+    // among them before Discord says how many to run.
+    metrics.gateway.start(match config.shards {
+        Shards::Auto => 0..=0,
+        Shards::Range { first, last, .. } => first..=last,
+    });
     let _monitor = match config.metrics_addr {
         Some(addr) => Some(serve_monitor(addr, faq.clone(), Arc::clone(&metrics)).await?),
         None => None,
@@ -254,7 +297,7 @@ pub async fn run(
     };
     tokio::pin!(serve);
     tokio::select! {
-        result = &mut serve => result.map_err(|e| RunError::from(e).naming(intents(&config))),
+        result = &mut serve => result.map_err(|e| RunError::from(e).naming(&config)),
         signal = stop.recv() => {
             info!(signal, "shutting down");
             shut_down(&manager).await;
@@ -432,8 +475,15 @@ mod tests {
         }
     }
 
+    fn forums(forum_channels: Vec<NonZeroU64>, answer_channels: Vec<NonZeroU64>) -> DiscordConfig {
+        DiscordConfig {
+            forum_channels,
+            ..config(answer_channels)
+        }
+    }
+
     #[test]
-    fn message_content_is_requested_only_for_answer_channels() {
+    fn message_content_is_requested_for_answer_channels_and_forums_only() {
         let plain = intents(&config(Vec::new()));
         assert!(!plain.contains(GatewayIntents::MESSAGE_CONTENT));
         assert!(plain.contains(
@@ -441,13 +491,10 @@ mod tests {
                 | GatewayIntents::GUILD_MESSAGES
                 | GatewayIntents::DIRECT_MESSAGES
         ));
-        let forums = DiscordConfig {
-            forum_channels: NonZeroU64::new(9).into_iter().collect(),
-            ..config(Vec::new())
-        };
+        let forum = NonZeroU64::new(9).into_iter().collect::<Vec<_>>();
         assert!(
-            !intents(&forums).contains(GatewayIntents::MESSAGE_CONTENT),
-            "forum posts are read by their title without the privileged intent"
+            intents(&forums(forum, Vec::new())).contains(GatewayIntents::MESSAGE_CONTENT),
+            "a forum post's first message is read"
         );
         let reading = intents(&config(NonZeroU64::new(5).into_iter().collect()));
         assert!(reading.contains(GatewayIntents::MESSAGE_CONTENT));
@@ -462,7 +509,7 @@ mod tests {
         ));
         assert!(matches!(
             e(GatewayError::DisallowedGatewayIntents),
-            RunError::IntentRefused
+            RunError::IntentRefused { .. }
         ));
         assert!(matches!(
             e(GatewayError::OverloadedShard),
@@ -471,27 +518,46 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_names_the_message_content_intent_only_when_it_was_asked_for() {
-        let refused = || {
+    fn a_refusal_names_the_message_content_intent_and_its_settings_only_when_asked_for() {
+        let refused = |config: &DiscordConfig| {
             RunError::from(serenity::Error::Gateway(
                 GatewayError::DisallowedGatewayIntents,
             ))
+            .naming(config)
+            .to_string()
         };
-        let plain = GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
-        let text = refused().naming(plain).to_string();
+        let text = refused(&config(Vec::new()));
         assert!(
-            !text.contains("ANSWER_CHANNELS") && !text.contains("Message Content"),
+            !text.contains("ANSWER_CHANNELS")
+                && !text.contains("FORUM_CHANNELS")
+                && !text.contains("Message Content"),
             "{text}"
         );
         assert!(
             text.contains("GUILD_MESSAGES") && text.contains("DIRECT_MESSAGES"),
             "{text}"
         );
-        let reading = plain | GatewayIntents::MESSAGE_CONTENT;
-        assert!(refused()
-            .naming(reading)
-            .to_string()
-            .contains("ANSWER_CHANNELS"));
+        let channel = || NonZeroU64::new(5).into_iter().collect::<Vec<_>>();
+        let text = refused(&config(channel()));
+        assert!(
+            text.contains("Message Content")
+                && text.contains("which ANSWER_CHANNELS needs")
+                && !text.contains("FORUM_CHANNELS"),
+            "{text}"
+        );
+        let text = refused(&forums(channel(), Vec::new()));
+        assert!(
+            text.contains("which FORUM_CHANNELS needs")
+                && text.contains("unset FORUM_CHANNELS")
+                && !text.contains("ANSWER_CHANNELS"),
+            "{text}"
+        );
+        let text = refused(&forums(channel(), channel()));
+        assert!(
+            text.contains("which ANSWER_CHANNELS and FORUM_CHANNELS need;")
+                && text.contains("unset ANSWER_CHANNELS and FORUM_CHANNELS"),
+            "{text}"
+        );
     }
 
     #[test]

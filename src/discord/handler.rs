@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serenity::all::{
     ActionRowComponent, Button, ButtonKind, Channel, ChannelId, ComponentInteraction, Context,
     CreateInteractionResponse, EventHandler, GuildChannel, GuildId, HttpError, Interaction,
-    Message, MessageId, MessageReference, MessageType, PartialGuildChannel, Ready,
+    Message, MessageId, MessageReference, MessageType, PartialGuildChannel, Ready, ResumedEvent,
     ThreadListSyncEvent,
 };
 use tracing::field::Empty;
@@ -81,6 +81,7 @@ pub struct Handler {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         let (shard, total) = ready.shard.map_or((0, 1), |s| (s.id.0, s.total));
+        self.metrics.gateway.connection_made(shard);
         info!(
             bot = %ready.user.name,
             guilds = ready.guilds.len(),
@@ -115,6 +116,11 @@ impl EventHandler for Handler {
                 }
             }
         }
+    }
+
+    async fn resume(&self, ctx: Context, _resumed: ResumedEvent) {
+        info!(shard = ctx.shard_id.0, "resumed the gateway session");
+        self.metrics.gateway.connection_made(ctx.shard_id.0);
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {

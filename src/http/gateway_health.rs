@@ -11,25 +11,41 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// One shard as last seen.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A shard not seen yet is down, with no latency.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ShardHealth {
     pub connected: bool,
     /// From the last heartbeat and its acknowledgement.
     pub latency: Option<Duration>,
 }
 
+/// One shard, and what is known of its connections.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shard {
+    health: ShardHealth,
+    /// It has had a session (a READY) before.
+    had_session: bool,
+    /// Its current loss has been counted already, by sampling.
+    loss_counted: bool,
+}
+
 /// The shards of this process. Off (and not shown) outside gateway mode.
 #[derive(Default)]
 pub struct GatewayHealth {
     on: AtomicBool,
-    shards: Mutex<BTreeMap<u32, ShardHealth>>,
+    shards: Mutex<BTreeMap<u32, Shard>>,
     disconnects: AtomicU64,
 }
 
 impl GatewayHealth {
-    /// Marks this process as a gateway bot: from now on `/healthz` answers
-    /// 503 until a shard is connected.
-    pub fn start(&self) {
+    /// Marks this process as a gateway bot that will run `expected`
+    /// shards: from now on `/healthz` answers 503, listing them as down,
+    /// until one is connected.
+    pub fn start(&self, expected: impl IntoIterator<Item = u32>) {
+        let mut shards = self.lock();
+        for id in expected {
+            shards.entry(id).or_default();
+        }
         self.on.store(true, Ordering::Relaxed);
     }
 
@@ -37,19 +53,40 @@ impl GatewayHealth {
         self.on.load(Ordering::Relaxed)
     }
 
-    /// Records what shard `id` looks like now; a shard that was connected
-    /// and no longer is counts as one lost connection.
-    pub fn seen(&self, id: u32, now: ShardHealth) {
-        let mut shards = self.shards.lock().unwrap_or_else(|p| p.into_inner());
-        let was = shards.insert(id, now);
-        if was.is_some_and(|w| w.connected) && !now.connected {
-            self.disconnects.fetch_add(1, Ordering::Relaxed);
-        }
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, Shard>> {
+        self.shards.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Every shard seen, by id.
+    /// Records what shard `id` looks like now, as sampled; a shard that
+    /// was connected and no longer is counts as one lost connection.
+    pub fn seen(&self, id: u32, now: ShardHealth) {
+        let mut shards = self.lock();
+        let shard = shards.entry(id).or_default();
+        if shard.health.connected && !now.connected && !shard.loss_counted {
+            self.disconnects.fetch_add(1, Ordering::Relaxed);
+            shard.loss_counted = true;
+        }
+        shard.health = now;
+    }
+
+    /// Shard `id` has a connection again: a session started (READY) or
+    /// resumed (RESUMED). After an earlier session, that is the end of a
+    /// lost connection, counted here unless sampling already saw it: a
+    /// connection dropped and resumed between two samples never shows as
+    /// down in them.
+    pub fn connection_made(&self, id: u32) {
+        let mut shards = self.lock();
+        let shard = shards.entry(id).or_default();
+        if shard.had_session && !shard.loss_counted {
+            self.disconnects.fetch_add(1, Ordering::Relaxed);
+        }
+        shard.had_session = true;
+        shard.loss_counted = false;
+    }
+
+    /// Every shard seen or expected, by id.
     pub fn shards(&self) -> BTreeMap<u32, ShardHealth> {
-        self.shards.lock().map(|s| s.clone()).unwrap_or_default()
+        self.lock().iter().map(|(id, s)| (*id, s.health)).collect()
     }
 
     /// Healthy when at least one shard is connected.
@@ -106,10 +143,14 @@ mod tests {
         latency: None,
     };
 
+    fn disconnects(g: &GatewayHealth) -> u64 {
+        g.disconnects.load(Ordering::Relaxed)
+    }
+
     #[test]
     fn healthy_only_with_a_connected_shard_and_losses_are_counted() {
         let g = GatewayHealth::default();
-        g.start();
+        g.start([]);
         assert!(!g.healthy(), "no shard yet");
         g.seen(0, DOWN);
         assert!(!g.healthy());
@@ -125,6 +166,34 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("x_gateway_disconnects_total 1"), "{out}");
+    }
+
+    #[test]
+    fn expected_shards_are_listed_as_down_before_they_connect() {
+        let g = GatewayHealth::default();
+        g.start([2, 3]);
+        assert_eq!(g.shards().keys().copied().collect::<Vec<_>>(), [2, 3]);
+        assert!(g.shards().values().all(|s| !s.connected));
+        assert!(!g.healthy());
+    }
+
+    #[test]
+    fn a_loss_is_counted_once_whether_sampling_saw_it_or_not() {
+        let g = GatewayHealth::default();
+        g.start([0]);
+        g.connection_made(0);
+        g.seen(0, UP);
+        assert_eq!(disconnects(&g), 0, "the first session is no loss");
+        // Dropped and resumed between two samples.
+        g.connection_made(0);
+        g.seen(0, UP);
+        assert_eq!(disconnects(&g), 1);
+        // Down long enough to be sampled, then a new session.
+        g.seen(0, DOWN);
+        g.seen(0, DOWN);
+        g.connection_made(0);
+        g.seen(0, UP);
+        assert_eq!(disconnects(&g), 2, "counted once, by sampling");
     }
 
     #[test]

@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const APPLICATION_ID: &str = "1234567890123456789";
-const GUILD_ID: &str = "1111111111111111111";
-const CHANNEL_ID: &str = "2222222222222222222";
+pub const GUILD_ID: &str = "1111111111111111111";
+pub const CHANNEL_ID: &str = "2222222222222222222";
 const COMMAND_IDS: &[(&str, &str)] = &[
     ("ask", "1300000000000000001"),
     ("compare", "1300000000000000002"),
@@ -138,6 +138,48 @@ pub fn command(name: &str, options: &[(&str, &str)]) -> Value {
 pub fn autocomplete(name: &str, option: &str, typed: &str) -> Value {
     let options = json!([{ "name": option, "type": 3, "value": typed, "focused": true }]);
     merge(envelope(4), json!({ "data": command_data(name, options) }))
+}
+
+/// A message someone posted in the channel, saying `content`; returns
+/// its id and the message object, as a message command resolves it.
+pub fn someones_message(content: &str) -> (String, Value) {
+    let id = next_id();
+    let message = json!({
+        "id": id,
+        "channel_id": CHANNEL_ID,
+        "author": user(),
+        "content": content,
+        "timestamp": "2025-06-01T09:58:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": content.contains("@everyone"),
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 0,
+        "flags": 0,
+        "components": []
+    });
+    (id, message)
+}
+
+/// The message command ("Apps" menu) `name` used on `target`.
+pub fn message_command(name: &str, target: &Value) -> Value {
+    let target_id = target["id"].as_str().unwrap_or_default().to_string();
+    merge(
+        envelope(2),
+        json!({
+            "data": {
+                "id": "1300000000000000006",
+                "name": name,
+                "type": 3,
+                "target_id": target_id,
+                "resolved": { "messages": { target_id.clone(): target } }
+            }
+        }),
+    )
 }
 
 /// The message a component was attached to.

@@ -5,9 +5,10 @@
 //! REST is served by axum on one port; serenity reaches it through its
 //! proxy setting, so every call arrives with its `/api/v10/...` path. The
 //! gateway is a plain `ws://` server on another port, speaking JSON text
-//! frames: HELLO, IDENTIFY, READY, heartbeats and the dispatches a test
-//! pushes. Every request and every frame the bot sends is recorded, so a
-//! test asserts what a user would see.
+//! frames: HELLO, IDENTIFY, READY, RESUME and RESUMED, heartbeats (asked
+//! for and acknowledged) and the dispatches a test pushes. Every request
+//! and every frame the bot sends is recorded, so a test asserts what a user
+//! would see.
 //!
 //! serenity drops a dispatch it cannot parse without a word, so each one
 //! is parsed here first with serenity's own types: a payload that is not
@@ -39,6 +40,9 @@ pub const BOT_NAME: &str = "CertBot";
 pub const APP_ID: u64 = 1_100_000_000_000_000_002;
 pub const GUILD_ID: u64 = 1_100_000_000_000_000_003;
 pub const CHANNEL_ID: u64 = 1_100_000_000_000_000_004;
+
+/// The session every READY starts, and the one a RESUME must name.
+const SESSION_ID: &str = "fake-session";
 
 /// Gateway intents, as Discord numbers them.
 pub const GUILDS: u64 = 1;
@@ -83,6 +87,8 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     /// Channels `GET /channels/{id}` knows, by id.
     channels: Mutex<Vec<Value>>,
+    /// The intents of the last IDENTIFY.
+    intents: AtomicU64,
     /// While set, gateway connections are dropped as soon as they open,
     /// as when Discord's gateway is out of reach.
     gateway_down: std::sync::atomic::AtomicBool,
@@ -203,8 +209,14 @@ impl FakeDiscord {
     }
 
     /// Sends a dispatch (op 0) on the live connection, after checking that
-    /// serenity can parse it.
-    pub fn dispatch(&self, event: &str, d: Value) {
+    /// serenity can parse it. A message reaches a bot that did not ask for
+    /// the Message Content intent as Discord sends it then: without its
+    /// content, unless it is a DM or mentions the bot.
+    pub fn dispatch(&self, event: &str, mut d: Value) {
+        let intents = self.shared.intents.load(Ordering::SeqCst);
+        if event == "MESSAGE_CREATE" && intents & MESSAGE_CONTENT == 0 {
+            hide_content(&mut d);
+        }
         check_parses(event, &d);
         let seq = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let frame = json!({"op": 0, "t": event, "s": seq, "d": d});
@@ -224,13 +236,32 @@ impl FakeDiscord {
     /// [`FakeDiscord::gateway_back`].
     pub fn gateway_outage(&self) {
         self.shared.gateway_down.store(true, Ordering::SeqCst);
-        if let Some(live) = lock(&self.shared.live).take() {
-            let close = CloseFrame {
-                code: CloseCode::from(4000),
-                reason: "Unknown error.".into(),
-            };
-            let _ = live.send(Frame::Close(Some(close)));
-        }
+        self.drop_connection();
+    }
+
+    /// Drops the bot's gateway connection, closing it with 4000 ("unknown
+    /// error"), after which a bot reconnects and may resume its session.
+    /// Returns whether there was a connection to drop.
+    pub fn drop_connection(&self) -> bool {
+        let Some(live) = lock(&self.shared.live).take() else {
+            return false;
+        };
+        let close = CloseFrame {
+            code: CloseCode::from(4000),
+            reason: "Unknown error.".into(),
+        };
+        live.send(Frame::Close(Some(close))).is_ok()
+    }
+
+    /// Asks the bot for a heartbeat at once (op 1), as Discord may at any
+    /// time; the bot sends one and the fake acknowledges it (op 11).
+    pub fn request_heartbeat(&self) {
+        let live = lock(&self.shared.live);
+        let sent = live.as_ref().map(|tx| {
+            tx.send(Frame::Text(json!({"op": 1, "d": null}).to_string()))
+                .is_ok()
+        });
+        assert_eq!(sent, Some(true), "no live gateway connection to ask on");
     }
 
     /// Lets the bot connect to the gateway again.
@@ -572,6 +603,26 @@ pub fn bot_user() -> Value {
     user_json(BOT_ID, BOT_NAME, true)
 }
 
+/// Blanks what the Message Content intent covers in a message, where
+/// Discord would: a message in a server that does not mention the bot
+/// and is not the bot's own
+/// (https://discord.com/developers/docs/events/gateway#message-content-intent).
+fn hide_content(message: &mut Value) {
+    let bot = BOT_ID.to_string();
+    let exempt = message.get("guild_id").is_none()
+        || message["author"]["id"] == json!(bot)
+        || message["mentions"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|u| u["id"] == json!(bot)));
+    if exempt {
+        return;
+    }
+    message["content"] = json!("");
+    for field in ["embeds", "attachments", "components"] {
+        message[field] = json!([]);
+    }
+}
+
 /// Fails the test if serenity could not parse the dispatch.
 fn check_parses(event: &str, d: &Value) {
     use serenity::all::{GuildChannel, Interaction, Message, Ready};
@@ -732,8 +783,9 @@ fn fault(status: u16, retry_after: f64) -> Response {
 }
 
 /// One gateway connection: HELLO, then IDENTIFY is answered with READY (or
-/// closed with 4004 for a wrong token), heartbeats are acknowledged, and
-/// the test's dispatches are forwarded.
+/// closed with 4004 for a wrong token), a RESUME of the session with
+/// RESUMED, heartbeats are acknowledged, and the test's dispatches are
+/// forwarded.
 async fn serve_gateway(stream: TcpStream, shared: Arc<Shared>) {
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
@@ -792,12 +844,15 @@ fn answer(shared: &Shared, live: &mpsc::UnboundedSender<Frame>, text: &str) -> V
                 };
                 return vec![Frame::Close(Some(close))];
             }
+            shared
+                .intents
+                .store(v["d"]["intents"].as_u64().unwrap_or(0), Ordering::SeqCst);
             *lock(&shared.live) = Some(live.clone());
             let ready = json!({
                 "v": 10,
                 "user": bot_user(),
                 "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
-                "session_id": "fake-session",
+                "session_id": SESSION_ID,
                 "resume_gateway_url": shared.gateway,
                 "shard": v["d"]["shard"],
                 "application": {"id": APP_ID.to_string(), "flags": 0},
@@ -807,8 +862,18 @@ fn answer(shared: &Shared, live: &mpsc::UnboundedSender<Frame>, text: &str) -> V
             op(json!({"op": 0, "t": "READY", "s": seq, "d": ready}))
         }
         Some(1) => op(json!({"op": 11})),
-        // A resume is refused; the bot identifies afresh.
-        Some(6) => op(json!({"op": 9, "d": false})),
+        // A resume of the session READY started: nothing was missed, so
+        // RESUMED alone. Any other is refused, and the bot identifies
+        // afresh (op 9, not resumable).
+        Some(6) => {
+            let token = v["d"]["token"].as_str().unwrap_or_default();
+            if token.trim_start_matches("Bot ") != TOKEN || v["d"]["session_id"] != SESSION_ID {
+                return op(json!({"op": 9, "d": false}));
+            }
+            *lock(&shared.live) = Some(live.clone());
+            let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+            op(json!({"op": 0, "t": "RESUMED", "s": seq, "d": {}}))
+        }
         _ => Vec::new(),
     }
 }
