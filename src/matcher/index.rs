@@ -164,11 +164,11 @@ impl TopicIndex {
         index
     }
 
-    /// The share of a question's meaning that each class explains, from
-    /// the classes' concept weights, fitted to what the question names and
-    /// asks, into `out` (one slot per class), so that training allocates
-    /// nothing per example.
-    fn shares_into(&self, reading: &Reading, certs: u64, wants: Option<Asks>, out: &mut [f32]) {
+    /// The share of a question's meaning that each class's concept weights
+    /// explain, into `out` (one slot per class), so that training
+    /// allocates nothing per example. How well each class fits what the
+    /// question names and asks is applied by the caller.
+    fn explained_into(&self, reading: &Reading, out: &mut [f32]) {
         out.fill(0.0);
         let norm: f32 = reading.concepts.iter().map(|&(c, w)| self.idf(c) * w).sum();
         if norm <= 0.0 {
@@ -181,9 +181,13 @@ impl TopicIndex {
                 *slot += a * weight;
             }
         }
-        for (k, slot) in out.iter_mut().enumerate() {
-            *slot *= certification_fit(self.about[k], certs) * self.gives_fit(k, wants);
-        }
+    }
+
+    /// How well each class fits the certifications a question names and
+    /// the kind of fact it asks for, one slot per class.
+    fn fits(&self, certs: u64, wants: Option<Asks>) -> impl Iterator<Item = f32> + '_ {
+        (0..self.classes)
+            .map(move |k| certification_fit(self.about[k], certs) * self.gives_fit(k, wants))
     }
 
     /// Fits the concept weights to the example questions: whenever an
@@ -194,11 +198,20 @@ impl TopicIndex {
     /// counting got wrong: a word every class's examples use stops pulling
     /// a question towards the one that uses it most.
     fn train(&mut self, examples: &[(usize, Reading, Option<Asks>)]) {
+        // An example's fits do not change while the weights do: worked out
+        // once, not in every pass.
+        let fits: Vec<f32> = examples
+            .iter()
+            .flat_map(|(_, reading, wants)| self.fits(reading.certifications, *wants))
+            .collect();
         let mut shares = vec![0.0f32; self.classes];
         for _ in 0..TRAINING_EPOCHS {
             let mut mistakes = 0;
-            for (class, reading, wants) in examples {
-                self.shares_into(reading, reading.certifications, *wants, &mut shares);
+            for ((class, reading, _), fit) in examples.iter().zip(fits.chunks_exact(self.classes)) {
+                self.explained_into(reading, &mut shares);
+                for (slot, fit) in shares.iter_mut().zip(fit) {
+                    *slot *= fit;
+                }
                 let own = shares[*class];
                 let rival = (0..self.classes)
                     .filter(|k| k != class)
