@@ -2,6 +2,7 @@
 //! requests signed with a real Ed25519 key, replies checked against
 //! Discord's documented shapes and limits.
 
+mod common;
 mod http_support;
 
 use std::io::{Read, Write};
@@ -385,6 +386,59 @@ async fn compare_shows_the_certifications_side_by_side() {
         k.certifications[1].name, k.certifications[0].name
     );
     assert_eq!(title(shapes::message_response(&swapped)), expected);
+}
+
+/// Every text of an embed that counts toward Discord's 6000 characters.
+fn embed_chars(embed: &Value) -> usize {
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let fields: usize = embed["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| chars(&f["name"]) + chars(&f["value"]))
+        .sum();
+    chars(&embed["title"])
+        + chars(&embed["description"])
+        + chars(&embed["footer"]["text"])
+        + chars(&embed["author"]["name"])
+        + fields
+}
+
+#[tokio::test]
+async fn compare_on_twelve_long_dimensions_is_one_embed_within_every_limit() {
+    let knowledge = common::knowledge_copy();
+    // The longest labels and values the loader accepts.
+    let labels = common::write_comparison(knowledge.path(), 12, 128, 1024);
+    let dir = knowledge.path().to_str().unwrap_or_default();
+    let server = Server::start_with(&[("KNOWLEDGE_DIR", dir)]);
+
+    let response = server.interact_ok(&fixtures::command("compare", &[])).await;
+    let data = shapes::message_response(&response);
+    let embeds = data["embeds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(embeds.len(), 1, "{data}");
+    let embed = &embeds[0];
+    assert_eq!(embed["title"], "CSPO vs PSPO");
+    let fields = embed["fields"].as_array().cloned().unwrap_or_default();
+    assert!(fields.len() <= 25, "{} fields", fields.len());
+    let names: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names, labels, "one field per row, in order, none folded");
+    for field in &fields {
+        let name = field["name"].as_str().unwrap_or_default();
+        let value = field["value"].as_str().unwrap_or_default();
+        assert!((1..=256).contains(&name.chars().count()), "{name}");
+        assert!((1..=1024).contains(&value.chars().count()), "{value}");
+        // No spacer: every field shows a row's two values.
+        assert_eq!(field["inline"], false, "{field}");
+        let lines: Vec<&str> = value.lines().collect();
+        assert_eq!(lines.len(), 2, "{value}");
+        assert!(lines[0].starts_with("**CSPO:** CSPO on row "), "{value}");
+        assert!(lines[1].starts_with("**PSPO:** PSPO on row "), "{value}");
+        assert!(lines.iter().all(|l| l.ends_with('…')), "{value}");
+    }
+    let total = embed_chars(embed);
+    assert!(total <= 6000, "the embed's texts total {total} characters");
+    let description = embed["description"].as_str().unwrap_or_default();
+    assert!(description.contains("shortened"), "{description}");
 }
 
 #[tokio::test]
