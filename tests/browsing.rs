@@ -101,31 +101,65 @@ async fn browsing_is_private_and_share_posts_the_same_answer() {
     assert!(!ids.iter().any(|i| i.starts_with("share:")));
 }
 
+/// A click on a button of a message the bot sent, as Discord delivers
+/// it: the message as it was sent (its embeds, components and flags).
+fn click_on(custom_id: &str, user: u64, sent: &Value) -> Value {
+    let mut c = by(fixtures::button(custom_id), user);
+    let data = &sent["data"];
+    c["message"]["embeds"] = data["embeds"].clone();
+    c["message"]["components"] = data["components"].clone();
+    c["message"]["flags"] = json!(data["flags"].as_u64().unwrap_or(0));
+    c
+}
+
+/// The topics a message's "Did you mean" buttons open, in order.
+fn suggested(data: &Value) -> Vec<String> {
+    custom_ids(data)
+        .into_iter()
+        .filter_map(|i| i.strip_prefix("suggested:").map(str::to_string))
+        .collect()
+}
+
 #[tokio::test]
 async fn did_you_mean_on_the_askers_private_fallback_replaces_it() {
+    let faq = support::faq();
+    let question = "which one renews";
+    let found = faq.find(question);
+    assert_eq!(
+        found.topic, None,
+        "precondition: {question:?} gets the fallback"
+    );
+    assert!(
+        !found.suggestions.is_empty(),
+        "precondition: {question:?} has topics it may mean"
+    );
     let server = Server::start();
-    let unsure = server
+    let fallback = server
         .interact_ok(&by(
-            fixtures::command(
-                "ask",
-                &[("question", "is the pspo thing permanent or what")],
-            ),
+            fixtures::command("ask", &[("question", question)]),
             ALICE,
         ))
         .await;
-    let suggested = custom_ids(&unsure["data"])
-        .into_iter()
-        .find(|i| i.starts_with("suggested:"));
-    let target = suggested.unwrap_or_else(|| "suggested:pspo-validity".to_string());
-    let replaced = server.interact_ok(&click(&target, ALICE, true, None)).await;
-    assert_eq!(replaced["type"], 7, "in place of the fallback");
-    assert!(custom_ids(&replaced["data"])
-        .iter()
-        .any(|i| i.starts_with("share:")));
-    // The same button on a public message opens beside it instead.
-    let beside = server.interact_ok(&click(&target, BOB, false, None)).await;
-    assert_eq!(beside["type"], 4);
-    assert!(is_ephemeral(&beside["data"]));
+    assert_eq!(fallback["type"], 4);
+    assert_eq!(
+        fallback["data"]["flags"], EPHEMERAL,
+        "only the asker sees the fallback"
+    );
+    assert_eq!(embed(&fallback["data"])["title"], "I don't know that one");
+    assert_eq!(suggested(&fallback["data"]), found.suggestions);
+
+    // The asker picks one: the answer takes the fallback's place.
+    let pick = &found.suggestions[0];
+    let topic = faq.topic(pick).unwrap_or_else(|| panic!("no topic {pick}"));
+    let replaced = server
+        .interact_ok(&click_on(&format!("suggested:{pick}"), ALICE, &fallback))
+        .await;
+    assert_eq!(replaced["type"], 7, "in place of the fallback: {replaced}");
+    let card = embed(&replaced["data"]);
+    assert_eq!(card["title"], topic.title.as_str());
+    assert_eq!(card["description"], topic.answer.as_str());
+    assert!(custom_ids(&replaced["data"]).contains(&format!("share:{pick}")));
+    assert_eq!(replaced["data"]["allowed_mentions"]["parse"], json!([]));
 }
 
 #[tokio::test]
