@@ -2,6 +2,7 @@
 //! exact JSON: what a Discord client would render, and what the feedback
 //! log keeps.
 
+mod common;
 mod http_support;
 mod support;
 
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use http_support::{fixtures, Server};
 use serde_json::{json, Value};
-use support::reading::{custom_ids, embed, is_ephemeral, EPHEMERAL};
+use support::reading::{components, custom_ids, embed, is_ephemeral, EPHEMERAL};
 use support::{FakeDiscord, TIMEOUT};
 
 const ALICE: u64 = 1_500_000_000_000_000_001;
@@ -99,6 +100,83 @@ async fn browsing_is_private_and_share_posts_the_same_answer() {
     let ids = custom_ids(&shared["data"]);
     assert_eq!(ids.last(), Some(&format!("delete:{BOB}")));
     assert!(!ids.iter().any(|i| i.starts_with("share:")));
+}
+
+/// The topic ids a page of `/topics` offers in its menu, in order.
+fn menu_topics(data: &Value) -> Vec<String> {
+    components(data)
+        .iter()
+        .filter(|c| c["type"] == 3)
+        .flat_map(|menu| menu["options"].as_array().cloned().unwrap_or_default())
+        .filter_map(|o| {
+            o["value"]
+                .as_str()?
+                .strip_prefix("topic:")
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// The ids of a message's page-turning buttons.
+fn page_buttons(data: &Value) -> Vec<String> {
+    custom_ids(data)
+        .into_iter()
+        .filter(|i| i.starts_with("topics:page:"))
+        .collect()
+}
+
+#[tokio::test]
+async fn thirty_topics_are_paged_privately_and_none_is_missing() {
+    let knowledge = common::knowledge_copy();
+    let ids = common::add_topics_up_to(knowledge.path(), 30);
+    assert_eq!(ids.len(), 30);
+    let faq = cspo_pspo_bot::Faq::load(knowledge.path())
+        .unwrap_or_else(|problems| panic!("the copy does not load: {problems}"));
+    let dir = knowledge.path().to_str().unwrap_or_default();
+    let server = Server::start_with(&[("KNOWLEDGE_DIR", dir)]);
+
+    let first = server
+        .interact_ok(&by(fixtures::command("topics", &[]), ALICE))
+        .await;
+    assert_eq!(first["type"], 4);
+    assert_eq!(
+        first["data"]["flags"], EPHEMERAL,
+        "/topics is for the asker"
+    );
+    let on_first = menu_topics(&first["data"]);
+    assert!(
+        !on_first.is_empty() && on_first.len() <= 25,
+        "{} topics on the first page",
+        on_first.len()
+    );
+    assert_eq!(page_buttons(&first["data"]), ["topics:page:2"]);
+
+    let second = server
+        .interact_ok(&click_on("topics:page:2", ALICE, &first))
+        .await;
+    assert_eq!(second["type"], 7, "the page turns in place: {second}");
+    let on_second = menu_topics(&second["data"]);
+    assert_eq!(page_buttons(&second["data"]), ["topics:page:1"]);
+
+    let mut listed = on_first.clone();
+    listed.extend(on_second.iter().cloned());
+    assert_eq!(listed, ids, "every topic once, in order, across the pages");
+    // Each page's text lists the topics its menu opens, and only those.
+    for (page, on_it) in [(&first, &on_first), (&second, &on_second)] {
+        let text = embed(&page["data"])["description"]
+            .as_str()
+            .unwrap_or_default();
+        for topic in &faq.knowledge.topics {
+            let line = format!("• **{}**", topic.title);
+            let shown = text.lines().any(|l| l.starts_with(&line));
+            assert_eq!(
+                shown,
+                on_it.contains(&topic.id),
+                "{} on this page: {text}",
+                topic.id
+            );
+        }
+    }
 }
 
 /// A click on a button of a message the bot sent, as Discord delivers
