@@ -511,6 +511,73 @@ async fn autocomplete_offers_choices_within_discords_limits() {
 }
 
 #[tokio::test]
+async fn autocomplete_offers_the_typed_text_then_only_what_matches_best_first() {
+    let faq = faq();
+    let validity = faq
+        .knowledge
+        .topics
+        .iter()
+        .find(|t| {
+            t.kind.as_deref() == Some("validity")
+                && t.about == cspo_pspo_bot::knowledge::About::One("cspo".into())
+        })
+        .expect("the knowledge has CSPO's validity topic");
+    let server = Server::start();
+    let response = server
+        .interact_ok(&fixtures::autocomplete("ask", "question", "cspo exp"))
+        .await;
+    let choices = shapes::autocomplete_response(&response);
+    assert_eq!(
+        (&choices[0]["name"], &choices[0]["value"]),
+        (&json!("cspo exp"), &json!("cspo exp")),
+        "what was typed comes first"
+    );
+    let offered: Vec<&str> = choices[1..]
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert!(!offered.is_empty(), "{response}");
+    for question in &offered {
+        assert!(
+            validity.questions.iter().any(|q| q == question),
+            "{question:?} is not one of {}'s questions: {offered:?}",
+            validity.id
+        );
+        assert!(!question.to_lowercase().contains("pspo"), "{question:?}");
+    }
+    // Every question of that topic with "cspo" then a word starting "exp".
+    let matching: Vec<&str> = validity
+        .questions
+        .iter()
+        .map(String::as_str)
+        .filter(|q| {
+            let lower = q.to_lowercase();
+            let words: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            words
+                .iter()
+                .position(|w| *w == "cspo")
+                .is_some_and(|at| words[at + 1..].iter().any(|w| w.starts_with("exp")))
+        })
+        .collect();
+    let mut sorted = offered.clone();
+    sorted.sort_unstable();
+    let mut expected = matching.clone();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected, "all that match and nothing else");
+    // Best first: the questions written out as sentences before the
+    // chatty ones.
+    assert_eq!(offered[0], validity.questions[0], "{offered:?}");
+    let written_out: Vec<bool> = offered
+        .iter()
+        .map(|q| q.starts_with(char::is_uppercase))
+        .collect();
+    assert!(written_out.windows(2).all(|w| w[0] >= w[1]), "{offered:?}");
+}
+
+#[tokio::test]
 async fn buttons_and_the_topic_menu_open_topics() {
     let faq = faq();
     let server = Server::start();
