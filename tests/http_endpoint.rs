@@ -284,6 +284,83 @@ async fn ask_answers_a_known_question_with_its_topic() {
     }
 }
 
+/// The texts of a message that Discord renders with markdown and
+/// mentions: the content, and the embed's title, description, fields and
+/// footer. (An embed's author line renders neither.)
+fn rendered_texts(data: &Value) -> Vec<String> {
+    let embed = &data["embeds"][0];
+    let mut texts = vec![
+        data["content"].as_str().unwrap_or_default().to_string(),
+        embed["title"].as_str().unwrap_or_default().to_string(),
+        embed["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    ];
+    for field in embed["fields"].as_array().into_iter().flatten() {
+        for part in ["name", "value"] {
+            texts.push(field[part].as_str().unwrap_or_default().to_string());
+        }
+    }
+    texts
+}
+
+#[tokio::test]
+async fn a_question_with_markdown_and_mentions_is_shown_as_plain_text_pinging_nobody() {
+    let faq = faq();
+    let question = "**bold** <@123456789012345678> @everyone does pspo expire?";
+    let server = Server::start();
+    let response = server
+        .interact_ok(&fixtures::command("ask", &[("question", question)]))
+        .await;
+    let data = shapes::message_response(&response);
+    assert_eq!(
+        Some(title(data)),
+        faq.topic("pspo-validity").map(|t| t.title.as_str())
+    );
+    assert!(!shapes::is_ephemeral(data));
+    // The question is shown where Discord renders it as typed, as plain
+    // text: no bold, no mention, no @everyone.
+    assert_eq!(
+        data["embeds"][0]["author"]["name"],
+        format!("Asked: {question}").as_str()
+    );
+    for text in rendered_texts(data) {
+        for raw in ["**bold**", "<@", "@everyone", "123456789012345678"] {
+            assert!(!text.contains(raw), "{raw:?} would render in {text:?}");
+        }
+    }
+    let mentions = &data["allowed_mentions"];
+    assert_eq!(mentions["parse"], json!([]), "{mentions}");
+    assert_eq!(mentions["users"], json!([]), "{mentions}");
+    assert_eq!(mentions["roles"], json!([]), "{mentions}");
+    assert_eq!(mentions["replied_user"], json!(false), "{mentions}");
+
+    // The longest question Discord lets through (the option's 300
+    // characters) is shown clamped, with a mark that it was.
+    let long = format!("does pspo expire {}", "or does it last forever ".repeat(12))
+        .chars()
+        .take(300)
+        .collect::<String>();
+    let response = server
+        .interact_ok(&fixtures::command("ask", &[("question", &long)]))
+        .await;
+    let data = shapes::message_response(&response);
+    let shown = data["embeds"][0]["author"]["name"]
+        .as_str()
+        .unwrap_or_default();
+    let asked = shown.strip_prefix("Asked: ").unwrap_or_default();
+    assert!((150..=200).contains(&asked.chars().count()), "{shown}");
+    let kept = asked
+        .strip_suffix('…')
+        .unwrap_or_else(|| panic!("no mark of the cut: {shown}"));
+    assert!(long.starts_with(kept), "{shown}");
+}
+
 #[tokio::test]
 async fn ask_follows_up_on_the_last_answer_to_the_same_person_in_the_same_channel() {
     let faq = faq();
