@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use http_support::{fixtures, Server};
 use serde_json::{json, Value};
-use support::reading::{components, custom_ids, embed, is_ephemeral, EPHEMERAL};
+use support::reading::{
+    assert_remove_alone_last, components, custom_ids, embed, is_ephemeral, EPHEMERAL,
+};
 use support::{FakeDiscord, TIMEOUT};
 
 const ALICE: u64 = 1_500_000_000_000_000_001;
@@ -97,9 +99,34 @@ async fn browsing_is_private_and_share_posts_the_same_answer() {
         embed(&shared["data"])["description"],
         embed(&related["data"])["description"]
     );
+    assert_remove_alone_last(&shared["data"], BOB);
     let ids = custom_ids(&shared["data"]);
-    assert_eq!(ids.last(), Some(&format!("delete:{BOB}")));
     assert!(!ids.iter().any(|i| i.starts_with("share:")));
+}
+
+#[tokio::test]
+async fn a_post_through_the_endpoint_links_the_message_and_has_remove_alone_last() {
+    let server = Server::start();
+    // Post on the private answer to Bob's message 1600000000000000009.
+    let posted = server
+        .interact_ok(&click(
+            "post:1600000000000000009:pspo-validity",
+            ALICE,
+            true,
+            None,
+        ))
+        .await;
+    assert_eq!(posted["type"], 4);
+    assert!(!is_ephemeral(&posted["data"]), "{posted}");
+    assert_eq!(embed(&posted["data"])["title"], "Does PSPO expire?");
+    let text = embed(&posted["data"])["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        text.contains("/1600000000000000009)"),
+        "links the message it answers: {text}"
+    );
+    assert_remove_alone_last(&posted["data"], ALICE);
 }
 
 /// The topic ids a page of `/topics` offers in its menu, in order.
