@@ -2,6 +2,7 @@
 //! exact JSON: what a Discord client would render, and what the feedback
 //! log keeps.
 
+mod common;
 mod http_support;
 mod support;
 
@@ -9,7 +10,9 @@ use std::time::Duration;
 
 use http_support::{fixtures, Server};
 use serde_json::{json, Value};
-use support::reading::{custom_ids, embed, is_ephemeral, EPHEMERAL};
+use support::reading::{
+    assert_remove_alone_last, components, custom_ids, embed, is_ephemeral, EPHEMERAL,
+};
 use support::{FakeDiscord, TIMEOUT};
 
 const ALICE: u64 = 1_500_000_000_000_000_001;
@@ -96,36 +99,172 @@ async fn browsing_is_private_and_share_posts_the_same_answer() {
         embed(&shared["data"])["description"],
         embed(&related["data"])["description"]
     );
+    assert_remove_alone_last(&shared["data"], BOB);
     let ids = custom_ids(&shared["data"]);
-    assert_eq!(ids.last(), Some(&format!("delete:{BOB}")));
     assert!(!ids.iter().any(|i| i.starts_with("share:")));
 }
 
 #[tokio::test]
-async fn did_you_mean_on_the_askers_private_fallback_replaces_it() {
+async fn a_post_through_the_endpoint_links_the_message_and_has_remove_alone_last() {
     let server = Server::start();
-    let unsure = server
+    // Post on the private answer to Bob's message 1600000000000000009.
+    let posted = server
+        .interact_ok(&click(
+            "post:1600000000000000009:pspo-validity",
+            ALICE,
+            true,
+            None,
+        ))
+        .await;
+    assert_eq!(posted["type"], 4);
+    assert!(!is_ephemeral(&posted["data"]), "{posted}");
+    assert_eq!(embed(&posted["data"])["title"], "Does PSPO expire?");
+    let text = embed(&posted["data"])["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        text.contains("/1600000000000000009)"),
+        "links the message it answers: {text}"
+    );
+    assert_remove_alone_last(&posted["data"], ALICE);
+}
+
+/// The topic ids a page of `/topics` offers in its menu, in order.
+fn menu_topics(data: &Value) -> Vec<String> {
+    components(data)
+        .iter()
+        .filter(|c| c["type"] == 3)
+        .flat_map(|menu| menu["options"].as_array().cloned().unwrap_or_default())
+        .filter_map(|o| {
+            o["value"]
+                .as_str()?
+                .strip_prefix("topic:")
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// The ids of a message's page-turning buttons.
+fn page_buttons(data: &Value) -> Vec<String> {
+    custom_ids(data)
+        .into_iter()
+        .filter(|i| i.starts_with("topics:page:"))
+        .collect()
+}
+
+#[tokio::test]
+async fn thirty_topics_are_paged_privately_and_none_is_missing() {
+    let knowledge = common::knowledge_copy();
+    let ids = common::add_topics_up_to(knowledge.path(), 30);
+    assert_eq!(ids.len(), 30);
+    let faq = cspo_pspo_bot::Faq::load(knowledge.path())
+        .unwrap_or_else(|problems| panic!("the copy does not load: {problems}"));
+    let dir = knowledge.path().to_str().unwrap_or_default();
+    let server = Server::start_with(&[("KNOWLEDGE_DIR", dir)]);
+
+    let first = server
+        .interact_ok(&by(fixtures::command("topics", &[]), ALICE))
+        .await;
+    assert_eq!(first["type"], 4);
+    assert_eq!(
+        first["data"]["flags"], EPHEMERAL,
+        "/topics is for the asker"
+    );
+    let on_first = menu_topics(&first["data"]);
+    assert!(
+        !on_first.is_empty() && on_first.len() <= 25,
+        "{} topics on the first page",
+        on_first.len()
+    );
+    assert_eq!(page_buttons(&first["data"]), ["topics:page:2"]);
+
+    let second = server
+        .interact_ok(&click_on("topics:page:2", ALICE, &first))
+        .await;
+    assert_eq!(second["type"], 7, "the page turns in place: {second}");
+    let on_second = menu_topics(&second["data"]);
+    assert_eq!(page_buttons(&second["data"]), ["topics:page:1"]);
+
+    let mut listed = on_first.clone();
+    listed.extend(on_second.iter().cloned());
+    assert_eq!(listed, ids, "every topic once, in order, across the pages");
+    // Each page's text lists the topics its menu opens, and only those.
+    for (page, on_it) in [(&first, &on_first), (&second, &on_second)] {
+        let text = embed(&page["data"])["description"]
+            .as_str()
+            .unwrap_or_default();
+        for topic in &faq.knowledge.topics {
+            let line = format!("• **{}**", topic.title);
+            let shown = text.lines().any(|l| l.starts_with(&line));
+            assert_eq!(
+                shown,
+                on_it.contains(&topic.id),
+                "{} on this page: {text}",
+                topic.id
+            );
+        }
+    }
+}
+
+/// A click on a button of a message the bot sent, as Discord delivers
+/// it: the message as it was sent (its embeds, components and flags).
+fn click_on(custom_id: &str, user: u64, sent: &Value) -> Value {
+    let mut c = by(fixtures::button(custom_id), user);
+    let data = &sent["data"];
+    c["message"]["embeds"] = data["embeds"].clone();
+    c["message"]["components"] = data["components"].clone();
+    c["message"]["flags"] = json!(data["flags"].as_u64().unwrap_or(0));
+    c
+}
+
+/// The topics a message's "Did you mean" buttons open, in order.
+fn suggested(data: &Value) -> Vec<String> {
+    custom_ids(data)
+        .into_iter()
+        .filter_map(|i| i.strip_prefix("suggested:").map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn did_you_mean_on_the_askers_private_fallback_replaces_it() {
+    let faq = support::faq();
+    let question = "which one renews";
+    let found = faq.find(question);
+    assert_eq!(
+        found.topic, None,
+        "precondition: {question:?} gets the fallback"
+    );
+    assert!(
+        !found.suggestions.is_empty(),
+        "precondition: {question:?} has topics it may mean"
+    );
+    let server = Server::start();
+    let fallback = server
         .interact_ok(&by(
-            fixtures::command(
-                "ask",
-                &[("question", "is the pspo thing permanent or what")],
-            ),
+            fixtures::command("ask", &[("question", question)]),
             ALICE,
         ))
         .await;
-    let suggested = custom_ids(&unsure["data"])
-        .into_iter()
-        .find(|i| i.starts_with("suggested:"));
-    let target = suggested.unwrap_or_else(|| "suggested:pspo-validity".to_string());
-    let replaced = server.interact_ok(&click(&target, ALICE, true, None)).await;
-    assert_eq!(replaced["type"], 7, "in place of the fallback");
-    assert!(custom_ids(&replaced["data"])
-        .iter()
-        .any(|i| i.starts_with("share:")));
-    // The same button on a public message opens beside it instead.
-    let beside = server.interact_ok(&click(&target, BOB, false, None)).await;
-    assert_eq!(beside["type"], 4);
-    assert!(is_ephemeral(&beside["data"]));
+    assert_eq!(fallback["type"], 4);
+    assert_eq!(
+        fallback["data"]["flags"], EPHEMERAL,
+        "only the asker sees the fallback"
+    );
+    assert_eq!(embed(&fallback["data"])["title"], "I don't know that one");
+    assert_eq!(suggested(&fallback["data"]), found.suggestions);
+
+    // The asker picks one: the answer takes the fallback's place.
+    let pick = &found.suggestions[0];
+    let topic = faq.topic(pick).unwrap_or_else(|| panic!("no topic {pick}"));
+    let replaced = server
+        .interact_ok(&click_on(&format!("suggested:{pick}"), ALICE, &fallback))
+        .await;
+    assert_eq!(replaced["type"], 7, "in place of the fallback: {replaced}");
+    let card = embed(&replaced["data"]);
+    assert_eq!(card["title"], topic.title.as_str());
+    assert_eq!(card["description"], topic.answer.as_str());
+    assert!(custom_ids(&replaced["data"]).contains(&format!("share:{pick}")));
+    assert_eq!(replaced["data"]["allowed_mentions"]["parse"], json!([]));
 }
 
 #[tokio::test]

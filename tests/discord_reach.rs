@@ -9,7 +9,9 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use support::fake_discord::{bot_user, BOT_ID, CHANNEL_ID, GUILD_ID};
 use support::people::{alice, bob, ALICE, BOB};
-use support::reading::{assert_no_pings, custom_ids, embed, is_ephemeral};
+use support::reading::{
+    assert_no_pings, assert_remove_alone_last, custom_ids, embed, is_ephemeral,
+};
 use support::{Session, TIMEOUT};
 
 const ANSWER_MESSAGE: &str = "Answer with CSPO/PSPO bot";
@@ -166,6 +168,53 @@ async fn a_message_is_answered_privately_and_post_replies_to_it_without_pings() 
     let fallback = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
     assert!(is_ephemeral(&fallback));
     assert_eq!(post_id(&fallback), None, "{fallback}");
+}
+
+#[tokio::test]
+async fn remove_is_alone_on_the_last_row_of_a_mention_reply_a_post_and_a_share() {
+    let s = Session::start(&[]).await;
+
+    // A reply to a message that mentions the bot.
+    let (asked, m) = s.fake.message(
+        &alice(),
+        CHANNEL_ID,
+        Some(GUILD_ID),
+        &format!("<@{BOT_ID}> does pspo expire?"),
+        &[bot_user()],
+    );
+    s.fake.dispatch("MESSAGE_CREATE", m);
+    let reply = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await.body;
+    assert_eq!(title(&reply), "Does PSPO expire?", "{reply}");
+    assert_remove_alone_last(&reply, ALICE);
+
+    // Post: Alice shares her private answer to Bob's message, as a reply
+    // to it; the Remove is hers.
+    let (asked, target) = s
+        .fake
+        .message_object(&bob(), CHANNEL_ID, "does cspo expire?");
+    let (id, token, d) = s.fake.message_command(ANSWER_MESSAGE, &target, ALICE);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let private = s.fake.wait_callback(id, &token, TIMEOUT).await["data"].clone();
+    let post = post_id(&private).unwrap_or_else(|| panic!("no Post button: {private}"));
+    let mut on = s.fake.message_object(&bot_user(), CHANNEL_ID, "").1;
+    on["embeds"] = private["embeds"].clone();
+    on["components"] = private["components"].clone();
+    on["flags"] = json!(64);
+    let (_, _, d) = s.fake.button_on(&post, ALICE, on);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let posted = s.fake.wait_reply(CHANNEL_ID, asked, TIMEOUT).await.body;
+    assert_eq!(title(&posted), "Does CSPO expire?", "{posted}");
+    assert_remove_alone_last(&posted, ALICE);
+
+    // Share: Bob posts a topic he opened privately; the Remove is his.
+    let mut on = s.fake.message_object(&bot_user(), CHANNEL_ID, "").1;
+    on["flags"] = json!(64);
+    let (id, token, d) = s.fake.button_on("share:cspo-vs-pspo", BOB, on);
+    s.fake.dispatch("INTERACTION_CREATE", d);
+    let shared = s.fake.wait_callback(id, &token, TIMEOUT).await;
+    assert_eq!(shared["type"], json!(4));
+    assert!(!is_ephemeral(&shared["data"]));
+    assert_remove_alone_last(&shared["data"], BOB);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! requests signed with a real Ed25519 key, replies checked against
 //! Discord's documented shapes and limits.
 
+mod common;
 mod http_support;
 
 use std::io::{Read, Write};
@@ -283,6 +284,83 @@ async fn ask_answers_a_known_question_with_its_topic() {
     }
 }
 
+/// The texts of a message that Discord renders with markdown and
+/// mentions: the content, and the embed's title, description, fields and
+/// footer. (An embed's author line renders neither.)
+fn rendered_texts(data: &Value) -> Vec<String> {
+    let embed = &data["embeds"][0];
+    let mut texts = vec![
+        data["content"].as_str().unwrap_or_default().to_string(),
+        embed["title"].as_str().unwrap_or_default().to_string(),
+        embed["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    ];
+    for field in embed["fields"].as_array().into_iter().flatten() {
+        for part in ["name", "value"] {
+            texts.push(field[part].as_str().unwrap_or_default().to_string());
+        }
+    }
+    texts
+}
+
+#[tokio::test]
+async fn a_question_with_markdown_and_mentions_is_shown_as_plain_text_pinging_nobody() {
+    let faq = faq();
+    let question = "**bold** <@123456789012345678> @everyone does pspo expire?";
+    let server = Server::start();
+    let response = server
+        .interact_ok(&fixtures::command("ask", &[("question", question)]))
+        .await;
+    let data = shapes::message_response(&response);
+    assert_eq!(
+        Some(title(data)),
+        faq.topic("pspo-validity").map(|t| t.title.as_str())
+    );
+    assert!(!shapes::is_ephemeral(data));
+    // The question is shown where Discord renders it as typed, as plain
+    // text: no bold, no mention, no @everyone.
+    assert_eq!(
+        data["embeds"][0]["author"]["name"],
+        format!("Asked: {question}").as_str()
+    );
+    for text in rendered_texts(data) {
+        for raw in ["**bold**", "<@", "@everyone", "123456789012345678"] {
+            assert!(!text.contains(raw), "{raw:?} would render in {text:?}");
+        }
+    }
+    let mentions = &data["allowed_mentions"];
+    assert_eq!(mentions["parse"], json!([]), "{mentions}");
+    assert_eq!(mentions["users"], json!([]), "{mentions}");
+    assert_eq!(mentions["roles"], json!([]), "{mentions}");
+    assert_eq!(mentions["replied_user"], json!(false), "{mentions}");
+
+    // The longest question Discord lets through (the option's 300
+    // characters) is shown clamped, with a mark that it was.
+    let long = format!("does pspo expire {}", "or does it last forever ".repeat(12))
+        .chars()
+        .take(300)
+        .collect::<String>();
+    let response = server
+        .interact_ok(&fixtures::command("ask", &[("question", &long)]))
+        .await;
+    let data = shapes::message_response(&response);
+    let shown = data["embeds"][0]["author"]["name"]
+        .as_str()
+        .unwrap_or_default();
+    let asked = shown.strip_prefix("Asked: ").unwrap_or_default();
+    assert!((150..=200).contains(&asked.chars().count()), "{shown}");
+    let kept = asked
+        .strip_suffix('…')
+        .unwrap_or_else(|| panic!("no mark of the cut: {shown}"));
+    assert!(long.starts_with(kept), "{shown}");
+}
+
 #[tokio::test]
 async fn ask_follows_up_on_the_last_answer_to_the_same_person_in_the_same_channel() {
     let faq = faq();
@@ -385,6 +463,59 @@ async fn compare_shows_the_certifications_side_by_side() {
         k.certifications[1].name, k.certifications[0].name
     );
     assert_eq!(title(shapes::message_response(&swapped)), expected);
+}
+
+/// Every text of an embed that counts toward Discord's 6000 characters.
+fn embed_chars(embed: &Value) -> usize {
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let fields: usize = embed["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| chars(&f["name"]) + chars(&f["value"]))
+        .sum();
+    chars(&embed["title"])
+        + chars(&embed["description"])
+        + chars(&embed["footer"]["text"])
+        + chars(&embed["author"]["name"])
+        + fields
+}
+
+#[tokio::test]
+async fn compare_on_twelve_long_dimensions_is_one_embed_within_every_limit() {
+    let knowledge = common::knowledge_copy();
+    // The longest labels and values the loader accepts.
+    let labels = common::write_comparison(knowledge.path(), 12, 128, 1024);
+    let dir = knowledge.path().to_str().unwrap_or_default();
+    let server = Server::start_with(&[("KNOWLEDGE_DIR", dir)]);
+
+    let response = server.interact_ok(&fixtures::command("compare", &[])).await;
+    let data = shapes::message_response(&response);
+    let embeds = data["embeds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(embeds.len(), 1, "{data}");
+    let embed = &embeds[0];
+    assert_eq!(embed["title"], "CSPO vs PSPO");
+    let fields = embed["fields"].as_array().cloned().unwrap_or_default();
+    assert!(fields.len() <= 25, "{} fields", fields.len());
+    let names: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names, labels, "one field per row, in order, none folded");
+    for field in &fields {
+        let name = field["name"].as_str().unwrap_or_default();
+        let value = field["value"].as_str().unwrap_or_default();
+        assert!((1..=256).contains(&name.chars().count()), "{name}");
+        assert!((1..=1024).contains(&value.chars().count()), "{value}");
+        // No spacer: every field shows a row's two values.
+        assert_eq!(field["inline"], false, "{field}");
+        let lines: Vec<&str> = value.lines().collect();
+        assert_eq!(lines.len(), 2, "{value}");
+        assert!(lines[0].starts_with("**CSPO:** CSPO on row "), "{value}");
+        assert!(lines[1].starts_with("**PSPO:** PSPO on row "), "{value}");
+        assert!(lines.iter().all(|l| l.ends_with('…')), "{value}");
+    }
+    let total = embed_chars(embed);
+    assert!(total <= 6000, "the embed's texts total {total} characters");
+    let description = embed["description"].as_str().unwrap_or_default();
+    assert!(description.contains("shortened"), "{description}");
 }
 
 #[tokio::test]
@@ -584,6 +715,73 @@ async fn post_from_the_apps_menu_shares_the_answer_with_a_link_to_the_question_a
         !custom_ids(data).iter().any(|id| id.starts_with("post:")),
         "the public answer has no Post button: {data}"
     );
+}
+
+#[tokio::test]
+async fn autocomplete_offers_the_typed_text_then_only_what_matches_best_first() {
+    let faq = faq();
+    let validity = faq
+        .knowledge
+        .topics
+        .iter()
+        .find(|t| {
+            t.kind.as_deref() == Some("validity")
+                && t.about == cspo_pspo_bot::knowledge::About::One("cspo".into())
+        })
+        .expect("the knowledge has CSPO's validity topic");
+    let server = Server::start();
+    let response = server
+        .interact_ok(&fixtures::autocomplete("ask", "question", "cspo exp"))
+        .await;
+    let choices = shapes::autocomplete_response(&response);
+    assert_eq!(
+        (&choices[0]["name"], &choices[0]["value"]),
+        (&json!("cspo exp"), &json!("cspo exp")),
+        "what was typed comes first"
+    );
+    let offered: Vec<&str> = choices[1..]
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert!(!offered.is_empty(), "{response}");
+    for question in &offered {
+        assert!(
+            validity.questions.iter().any(|q| q == question),
+            "{question:?} is not one of {}'s questions: {offered:?}",
+            validity.id
+        );
+        assert!(!question.to_lowercase().contains("pspo"), "{question:?}");
+    }
+    // Every question of that topic with "cspo" then a word starting "exp".
+    let matching: Vec<&str> = validity
+        .questions
+        .iter()
+        .map(String::as_str)
+        .filter(|q| {
+            let lower = q.to_lowercase();
+            let words: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            words
+                .iter()
+                .position(|w| *w == "cspo")
+                .is_some_and(|at| words[at + 1..].iter().any(|w| w.starts_with("exp")))
+        })
+        .collect();
+    let mut sorted = offered.clone();
+    sorted.sort_unstable();
+    let mut expected = matching.clone();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected, "all that match and nothing else");
+    // Best first: the questions written out as sentences before the
+    // chatty ones.
+    assert_eq!(offered[0], validity.questions[0], "{offered:?}");
+    let written_out: Vec<bool> = offered
+        .iter()
+        .map(|q| q.starts_with(char::is_uppercase))
+        .collect();
+    assert!(written_out.windows(2).all(|w| w[0] >= w[1]), "{offered:?}");
 }
 
 #[tokio::test]

@@ -9,6 +9,8 @@ use std::process::Command;
 
 use cspo_pspo_bot::knowledge::Knowledge;
 
+mod common;
+
 const FILES: [&str; 6] = [
     "article.toml",
     "provider.toml",
@@ -701,6 +703,36 @@ fn more_topics_than_one_menu_holds_are_fine_since_topics_pages_them() {
     fs::write(&topics, text).unwrap_or_else(|e| panic!("{e}"));
     let found = problems(d);
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn a_comparison_of_twelve_dimensions_loads_since_compare_folds_what_does_not_fit() {
+    let dir = copy();
+    let d = dir.path();
+    let labels = common::write_comparison(d, 12, 60, 400);
+    let found = problems(d);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let k = Knowledge::load(d).unwrap_or_else(|e| panic!("{e}"));
+    let loaded: Vec<&str> = k.dimensions.iter().map(|d| d.label.as_str()).collect();
+    assert_eq!(loaded, labels);
+    assert!(k.certifications.iter().all(|c| c.values.len() == 12));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cspo-pspo-bot"))
+        .arg("check")
+        .env("KNOWLEDGE_DIR", d)
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("2 certifications compared on 12 dimensions"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -135,3 +135,73 @@ pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
         .wait_with_output()
         .unwrap_or_else(|e| panic!("wait: {e}"))
 }
+
+/// Text of exactly `chars` characters that starts with `start` and goes
+/// on in words, for labels and values longer than the shipped ones.
+fn padded(start: &str, chars: usize) -> String {
+    let mut text = start.to_string();
+    while text.chars().count() < chars {
+        text.push_str(" and more words");
+    }
+    text.chars()
+        .take(chars)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+/// Replaces the comparison in a knowledge folder with `count` dimensions,
+/// each label `label_chars` and each value `value_chars` characters long
+/// (the loader allows labels up to 128 and values up to 1024); returns the
+/// labels in order.
+pub fn write_comparison(
+    dir: &Path,
+    count: usize,
+    label_chars: usize,
+    value_chars: usize,
+) -> Vec<String> {
+    let labels: Vec<String> = (1..=count)
+        .map(|i| padded(&format!("Row {i}:"), label_chars))
+        .collect();
+    let mut toml = String::new();
+    for (i, label) in labels.iter().enumerate() {
+        toml.push_str(&format!(
+            "[[dimension]]\nid = \"row-{}\"\nlabel = \"{label}\"\n\n",
+            i + 1
+        ));
+    }
+    for (id, name, url) in [
+        ("cspo", "CSPO", "https://www.scrumalliance.org"),
+        ("pspo", "PSPO", "https://www.scrum.org"),
+    ] {
+        toml.push_str(&format!(
+            "[[certification]]\nid = \"{id}\"\nname = \"{name}\"\nissuer_url = \"{url}\"\n\n[certification.values]\n"
+        ));
+        for i in 1..=count {
+            let value = padded(&format!("{name} on row {i}:"), value_chars);
+            toml.push_str(&format!("row-{i} = \"{value}\"\n"));
+        }
+        toml.push('\n');
+    }
+    std::fs::write(dir.join("certifications.toml"), toml).expect("written");
+    labels
+}
+
+/// Adds topics to a knowledge folder until it holds `total`; returns the
+/// ids of all its topics, in order.
+pub fn add_topics_up_to(dir: &Path, total: usize) -> Vec<String> {
+    let path = dir.join("topics.toml");
+    let mut text = std::fs::read_to_string(&path).expect("topics.toml");
+    let shipped = text.matches("[[topic]]").count();
+    for n in shipped + 1..=total {
+        text.push_str(&format!(
+            "\n[[topic]]\nid = \"extra-{n}\"\ntitle = \"Extra topic {n}\"\nquestions = [\"what does extra topic number {n} say\"]\nanswer = \"Extra topic {n}.\"\n"
+        ));
+    }
+    std::fs::write(&path, &text).expect("written");
+    text.lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .map(str::to_string)
+        .collect()
+}

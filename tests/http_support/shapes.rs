@@ -112,6 +112,9 @@ fn check_embed(embed: &Value) {
     if !embed["footer"].is_null() {
         total += text(&embed["footer"]["text"], "footer", 1, 2048);
     }
+    if !embed["author"].is_null() {
+        total += text(&embed["author"]["name"], "author name", 1, 256);
+    }
     for field in array(&embed["fields"], "embed fields", 25) {
         total += text(&field["name"], "field name", 1, 256);
         total += text(&field["value"], "field value", 1, 1024);

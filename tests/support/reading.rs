@@ -43,3 +43,30 @@ pub fn assert_no_pings(data: &Value) {
     assert_eq!(m["roles"], json!([]), "{m}");
     assert_eq!(m["replied_user"], json!(false), "{m}");
 }
+
+/// Remove, for `owner`, alone on the message's last action row, and on
+/// no other row: where it cannot be taken for a topic button.
+pub fn assert_remove_alone_last(data: &Value, owner: u64) {
+    let rows = data["components"].as_array().cloned().unwrap_or_default();
+    let last = rows
+        .last()
+        .and_then(|r| r["components"].as_array().cloned())
+        .unwrap_or_default();
+    assert_eq!(last.len(), 1, "Remove is alone on the last row: {rows:?}");
+    assert_eq!(last[0]["type"], 2, "{rows:?}");
+    assert_eq!(last[0]["label"], "Remove", "{rows:?}");
+    assert_eq!(
+        last[0]["custom_id"],
+        json!(format!("delete:{owner}")),
+        "{rows:?}"
+    );
+    let removes = components(data)
+        .iter()
+        .filter(|c| {
+            c["custom_id"]
+                .as_str()
+                .is_some_and(|i| i.starts_with("delete:"))
+        })
+        .count();
+    assert_eq!(removes, 1, "one Remove: {rows:?}");
+}

@@ -3,10 +3,13 @@
 //! The first choice is always the typed text itself, so pressing Enter
 //! asks exactly that. After it come the knowledge's questions that contain
 //! every typed word (the last one as the start of a word, since it may be
-//! half typed), best first: questions written out as sentences before
-//! chatty ones, and among them those that begin with what was typed, then
-//! those that contain it as typed, then those matching more words whole.
-//! So `cspo exp` offers CSPO's expiry questions and nothing about PSPO.
+//! half typed), and when some have them in the order typed, only those:
+//! people type a question's words in its order, so `cspo exp` means "CSPO
+//! expire", not "Explain CSPO". Best first: questions written out as
+//! sentences before chatty ones, and among them those that begin with what
+//! was typed, then those that contain it as typed, then those matching
+//! more words whole. So `cspo exp` offers CSPO's expiry questions and
+//! nothing about PSPO.
 //! When no question has all the words (typos: `dose cspo expier`), the
 //! questions of the topic the matcher is sure of are offered instead.
 //! With nothing typed, each topic's first question.
@@ -38,6 +41,9 @@ pub fn suggestions(faq: &Faq, typed: &str) -> Vec<Choice> {
         .flat_map(|t| t.questions.iter().enumerate())
         .filter_map(|(position, q)| wanted.rank(q, position).map(|r| (r, q.as_str())))
         .collect();
+    if found.iter().any(|(rank, _)| rank.in_order) {
+        found.retain(|(rank, _)| rank.in_order);
+    }
     // Stable: equal ranks keep the knowledge's order.
     found.sort_by_key(|(rank, _)| Reverse(*rank));
     let mut questions: Vec<&str> = found.into_iter().map(|(_, q)| q).collect();
@@ -117,6 +123,8 @@ struct Typed {
 /// first; a higher rank is shown earlier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank {
+    /// Has the typed words in the order typed.
+    in_order: bool,
     /// Written as a sentence (a capital first): the knowledge's plain
     /// wordings, ahead of the chatty ones it keeps to learn from
     /// ("pspo meaning pls").
@@ -151,16 +159,23 @@ impl Typed {
         let normalized = normalize(question);
         let words: Vec<&str> = normalized.split(' ').collect();
         let mut whole_words = 0;
+        // Where the next typed word must be for the words to be in order.
+        let mut next_at = Some(0);
         for (i, typed) in self.words.iter().enumerate() {
             let typed = typed.as_str();
             // Only the word still being typed may be the start of one;
             // "is " does not match "issued".
             let being_typed = i + 1 == self.words.len() && self.last_is_partial;
+            let fits = |w: &&str| *w == typed || (being_typed && w.starts_with(typed));
             if words.contains(&typed) {
                 whole_words += 1;
-            } else if !(being_typed && words.iter().any(|w| w.starts_with(typed))) {
+            } else if !(being_typed && words.iter().any(fits)) {
                 return None;
             }
+            next_at = next_at.and_then(|from| {
+                let later = words.get(from..)?.iter().position(fits)?;
+                Some(from + later + 1)
+            });
         }
         let phrase_at = |text: &str| {
             if self.last_is_partial {
@@ -175,6 +190,7 @@ impl Typed {
                 .match_indices(&self.text)
                 .any(|(at, _)| at == 0 || normalized[..at].ends_with(' '));
         Some(Rank {
+            in_order: next_at.is_some(),
             written_out: question.starts_with(char::is_uppercase),
             begins_with_typed,
             contains_typed,
@@ -198,15 +214,20 @@ mod tests {
     }
 
     #[test]
-    fn cspo_exp_offers_what_was_typed_then_cspo_questions_with_a_word_starting_exp() {
+    fn cspo_exp_offers_what_was_typed_then_questions_with_cspo_and_after_it_a_word_starting_exp() {
         assert_eq!(
             shown("cspo exp"),
-            [
-                "cspo exp",
-                "Does CSPO expire?",
-                "Explain CSPO to me",
-                "cspo expiry?"
-            ]
+            ["cspo exp", "Does CSPO expire?", "cspo expiry?"]
+        );
+    }
+
+    #[test]
+    fn words_typed_out_of_a_questions_order_still_find_it() {
+        let choices = shown("expire cspo");
+        assert_eq!(choices[..2], ["expire cspo", "Does CSPO expire?"]);
+        assert!(
+            choices.iter().all(|q| !normalize(q).contains("pspo")),
+            "{choices:#?}"
         );
     }
 
