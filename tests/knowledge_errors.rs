@@ -9,8 +9,6 @@ use std::process::Command;
 
 use cspo_pspo_bot::knowledge::Knowledge;
 
-mod common;
-
 const FILES: [&str; 6] = [
     "article.toml",
     "provider.toml",
