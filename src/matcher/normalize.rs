@@ -23,6 +23,24 @@ pub fn normalize(text: &str) -> String {
             word_len = 0;
             dotted = false;
         }
+        // Most characters are plain ASCII letters and digits, which none of
+        // the rules below changes (but a zero, which may be an "o", and an
+        // "h", which may start a link): written at once.
+        if c.is_ascii_alphanumeric() && !matches!(c, '0' | 'h' | 'H') {
+            let kind = if c.is_ascii_digit() {
+                Kind::Digit
+            } else {
+                Kind::Letter
+            };
+            if last != Kind::Space && last != kind {
+                out.push(' ');
+                word_len = 0;
+            }
+            out.push(c.to_ascii_lowercase());
+            word_len += 1;
+            last = kind;
+            continue;
+        }
         // An acronym spelled with dots ("C.S.P.O", "e.g.") is one word.
         if c == '.' && last == Kind::Letter && (word_len == 1 || dotted) {
             let mut ahead = chars.clone();
