@@ -674,11 +674,14 @@ fn check_topics(
     // The first topic to claim an id keeps it; a later one is reported
     // once, and nothing else of it is checked (a pasted copy would
     // otherwise repeat every question and link of the first).
+    // Where each id was first seen, as an offset: its line is counted only
+    // when a duplicate is reported.
     let mut first_at: HashMap<&str, usize> = HashMap::new();
     let mut out = Vec::new();
     for t in entries {
         let id = t.id.get_ref();
-        if let Some(line) = first_at.get(id.as_str()) {
+        if let Some(&at) = first_at.get(id.as_str()) {
+            let line = file.position(at).0;
             check.push(
                 &file,
                 &t.id,
@@ -686,7 +689,7 @@ fn check_topics(
             );
             continue;
         }
-        first_at.insert(id.as_str(), file.position(t.id.span().start).0);
+        first_at.insert(id.as_str(), t.id.span().start);
         if !is_slug(id) {
             check.push(
                 &file,
