@@ -433,9 +433,11 @@ impl Matcher {
                 *slot += idf * self.index.weight(c, t);
             }
         }
-        // The rest of the message can strengthen what the question itself
-        // points to, at most doubling it, but never make a topic out of
-        // nothing the question says.
+        // The rest of the message can strengthen the topic the question
+        // itself points to, at most doubling it, but never make a topic out
+        // of nothing the question says. Nor does it strengthen a missing
+        // fact: "sprint review in 5 min: does cspo expire?" asks about
+        // expiry, and only what is asked is declined.
         let mut from_background = vec![0.0f32; n];
         for &(c, w) in background {
             if reading.concepts.iter().any(|(id, _)| *id == c) {
@@ -446,8 +448,10 @@ impl Matcher {
                 *slot += idf * self.index.weight(c, t);
             }
         }
-        for (own, extra) in raw.iter_mut().zip(&from_background) {
-            *own += extra.min(*own);
+        for (t, (own, extra)) in raw.iter_mut().zip(&from_background).enumerate() {
+            if self.index.is_topic(t) {
+                *own += extra.min(*own);
+            }
         }
         let coverage = if norm > 0.0 {
             norm / (norm + UNRECOGNIZED_COST * reading.unrecognized as f32)
@@ -563,7 +567,8 @@ fn is_invisible(c: char) -> bool {
 
 /// Splits a message into sentences, each flagged when it is a question.
 /// A full stop only ends a sentence before a space, so "Scrum.org" stays
-/// whole.
+/// whole; so does a colon, which ends a lead-in ("quick q before standup:
+/// how do they compare?") and not "PSPO:II".
 fn sentences(text: &str) -> Vec<(&str, bool)> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -572,7 +577,7 @@ fn sentences(text: &str) -> Vec<(&str, bool)> {
         let next_is_space = iter.peek().is_none_or(|(_, n)| n.is_whitespace());
         let end = match c {
             '?' | '!' | '\n' => true,
-            '.' | ';' => next_is_space,
+            '.' | ';' | ':' => next_is_space,
             _ => false,
         };
         if end {
@@ -618,6 +623,19 @@ mod tests {
             ]
         );
         assert_eq!(s.iter().filter(|(_, q)| *q).count(), 1);
+    }
+
+    #[test]
+    fn a_colon_ends_a_lead_in() {
+        let s = sentences("quick q before standup: how do cspo and pspo compare?");
+        let texts: Vec<(&str, bool)> = s.iter().map(|(t, q)| (t.trim(), *q)).collect();
+        assert_eq!(
+            texts,
+            [
+                ("quick q before standup", false),
+                ("how do cspo and pspo compare", true)
+            ]
+        );
     }
 
     #[test]
