@@ -47,14 +47,9 @@ fn pty() -> (OwnedFd, OwnedFd) {
     unsafe { (OwnedFd::from_raw_fd(ours), OwnedFd::from_raw_fd(theirs)) }
 }
 
-/// The console on the terminal's other side, in a session of its own
-/// with that terminal as its controlling one, as a shell would start it.
-fn console_on(terminal: &OwnedFd, dir: &std::path::Path, colour: bool) -> Child {
-    on_terminal(terminal, dir, &["console"], colour)
-}
-
-/// The bot with `args` on the terminal's other side, as a shell would
-/// start it.
+/// The bot with `args` on the terminal's other side, in a session of its
+/// own with that terminal as its controlling one, as a shell would start
+/// it.
 fn on_terminal(terminal: &OwnedFd, dir: &std::path::Path, args: &[&str], colour: bool) -> Child {
     let stdio = || Stdio::from(terminal.try_clone().expect("a copy of the terminal"));
     let mut cmd: Command = common::bot_in(dir);
@@ -130,6 +125,34 @@ impl Screen {
     }
 }
 
+/// The bot on a new terminal of its own: the process, our keyboard, what
+/// its screen shows, and the folder it runs in.
+struct OnTerminal {
+    child: Child,
+    keyboard: File,
+    screen: Screen,
+    dir: tempfile::TempDir,
+}
+
+fn start_on_terminal(args: &[&str], colour: bool) -> OnTerminal {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (ours, theirs) = pty();
+    let child = on_terminal(&theirs, dir.path(), args, colour);
+    drop(theirs);
+    let keyboard = File::from(ours.try_clone().expect("a copy of our side"));
+    let screen = Screen {
+        output: output_of(&ours),
+        seen: String::new(),
+        deadline: Instant::now() + SESSION,
+    };
+    OnTerminal {
+        child,
+        keyboard,
+        screen,
+        dir,
+    }
+}
+
 fn type_keys(terminal: &mut File, keys: &str) {
     terminal.write_all(keys.as_bytes()).expect("typed");
     terminal.flush().expect("typed");
@@ -137,16 +160,12 @@ fn type_keys(terminal: &mut File, keys: &str) {
 
 #[test]
 fn up_brings_back_the_last_question_and_enter_asks_it_again() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let (ours, theirs) = pty();
-    let mut child = console_on(&theirs, dir.path(), true);
-    drop(theirs);
-    let mut keyboard = File::from(ours.try_clone().expect("a copy of our side"));
-    let mut screen = Screen {
-        output: output_of(&ours),
-        seen: String::new(),
-        deadline: Instant::now() + SESSION,
-    };
+    let OnTerminal {
+        mut child,
+        mut keyboard,
+        mut screen,
+        dir: _dir,
+    } = start_on_terminal(&["console"], true);
 
     screen.wait_for_prompt_after("local console");
     type_keys(&mut keyboard, "does pspo expire?\r");
@@ -176,16 +195,12 @@ fn up_brings_back_the_last_question_and_enter_asks_it_again() {
 
 #[test]
 fn no_color_keeps_the_terminal_plain() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let (ours, theirs) = pty();
-    let mut child = console_on(&theirs, dir.path(), false);
-    drop(theirs);
-    let mut keyboard = File::from(ours.try_clone().expect("a copy of our side"));
-    let mut screen = Screen {
-        output: output_of(&ours),
-        seen: String::new(),
-        deadline: Instant::now() + SESSION,
-    };
+    let OnTerminal {
+        mut child,
+        mut keyboard,
+        mut screen,
+        dir: _dir,
+    } = start_on_terminal(&["console"], false);
     screen.wait_for_prompt_after("local console");
     type_keys(&mut keyboard, "/compare\r");
     screen.wait_for_prompt_after("What comes next");
@@ -223,16 +238,12 @@ fn wait_for_exit(child: &mut Child, deadline: Instant) -> std::process::ExitStat
 
 #[test]
 fn ask_with_nothing_to_read_on_a_terminal_says_what_it_waits_for() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let (ours, theirs) = pty();
-    let mut child = on_terminal(&theirs, dir.path(), &["ask"], false);
-    drop(theirs);
-    let mut keyboard = File::from(ours.try_clone().expect("a copy of our side"));
-    let mut screen = Screen {
-        output: output_of(&ours),
-        seen: String::new(),
-        deadline: Instant::now() + SESSION,
-    };
+    let OnTerminal {
+        mut child,
+        mut keyboard,
+        mut screen,
+        dir: _dir,
+    } = start_on_terminal(&["ask"], false);
     // Before anything is typed, not a silent wait.
     screen.wait_for("the notice", |s| s.contains("one per line; Ctrl-D ends"));
     type_keys(&mut keyboard, "does pspo expire?\r");

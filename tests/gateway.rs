@@ -703,15 +703,22 @@ async fn a_rejected_or_missing_token_is_one_clear_line_and_a_failure() {
     );
 }
 
-#[tokio::test]
-async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
+/// A bot run with `setting` set to a channel, against a portal that has
+/// not enabled Message Content: it fails, and this is its one error line
+/// and its whole output.
+async fn refused_message_content(setting: &str) -> (String, String) {
     let fake = FakeDiscord::start_with(MESSAGE_CONTENT).await;
     let channel = CHANNEL_ID.to_string();
-    let mut bot = Bot::spawn(&fake, &["run"], &[("ANSWER_CHANNELS", &channel)]);
+    let mut bot = Bot::spawn(&fake, &["run"], &[(setting, &channel)]);
     let status = bot.exit(TIMEOUT).await;
     assert!(!status.success());
     let out = bot.output();
-    let error = the_one_error_line(&out);
+    (the_one_error_line(&out).to_string(), out)
+}
+
+#[tokio::test]
+async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
+    let (error, out) = refused_message_content("ANSWER_CHANNELS").await;
     assert!(
         error.contains("Message Content")
             && error.contains("ANSWER_CHANNELS")
@@ -722,13 +729,7 @@ async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
 
 #[tokio::test]
 async fn a_refused_message_content_intent_with_only_forums_blames_forum_channels() {
-    let fake = FakeDiscord::start_with(MESSAGE_CONTENT).await;
-    let forum = CHANNEL_ID.to_string();
-    let mut bot = Bot::spawn(&fake, &["run"], &[("FORUM_CHANNELS", &forum)]);
-    let status = bot.exit(TIMEOUT).await;
-    assert!(!status.success());
-    let out = bot.output();
-    let error = the_one_error_line(&out);
+    let (error, out) = refused_message_content("FORUM_CHANNELS").await;
     assert!(
         error.contains("Message Content")
             && error.contains("unset FORUM_CHANNELS")

@@ -255,30 +255,13 @@ async fn metrics_addr_serves_health_and_counts_for_the_gateway_bot() {
     ];
     // The latency is recorded once Discord has taken the reply, a moment
     // after the fake sees it.
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        let metrics = client
-            .get(format!("http://{addr}/metrics"))
-            .send()
-            .await
-            .expect("metrics answer")
-            .text()
-            .await
-            .unwrap_or_default();
-        let missing: Vec<&str> = wanted
+    metrics_until(&addr, &format!("all of {wanted:?}"), |metrics| {
+        wanted
             .iter()
-            .copied()
-            .filter(|series| !metrics.lines().any(|l| l == *series))
-            .collect();
-        if missing.is_empty() {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{missing:?} not in:\n{metrics}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+            .all(|series| metrics.lines().any(|l| l == *series))
+            .then_some(())
+    })
+    .await;
 }
 
 /// Runs the gateway bot against a Discord whose REST never answers, so it
