@@ -64,7 +64,8 @@ pub fn questions_of(args: &[String], each: bool) -> Vec<String> {
     }
 }
 
-/// Answers one question, writing one line (JSON) or one card (text).
+/// Answers one question, writing one line (JSON), one card (text), or
+/// how the question was read and then its card (explained).
 pub fn answer(
     faq: &Faq,
     session: &Session,

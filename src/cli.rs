@@ -46,7 +46,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Show how each question was read and scored, for tuning the
-        /// vocabulary.
+        /// vocabulary: each on its own, whatever came before it.
         #[arg(long, conflicts_with = "json")]
         explain: bool,
         /// Read the lines as one person's successive messages in one

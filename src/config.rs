@@ -344,8 +344,12 @@ pub struct DiscordConfig {
     /// sure of. Needs the privileged Message Content intent.
     pub answer_channels: Vec<NonZeroU64>,
     /// Forum channels where each new post gets at most one answer, in its
-    /// thread, when the bot is sure (`FORUM_CHANNELS`).
+    /// thread, when the bot is sure (`FORUM_CHANNELS`). Reading a post's
+    /// first message needs the privileged Message Content intent.
     pub forum_channels: Vec<NonZeroU64>,
+    /// Forum posts are read by their titles alone, so forums do not need
+    /// the Message Content intent (`FORUM_TITLES_ONLY`).
+    pub forum_titles_only: bool,
     /// A REST proxy that every API call goes to instead of Discord, such
     /// as twilight's http-proxy, which shares rate limits among processes.
     pub http_proxy: Option<String>,
@@ -435,6 +439,17 @@ impl DiscordConfig {
         };
         let answer_channels = ids("ANSWER_CHANNELS")?;
         let forum_channels = ids("FORUM_CHANNELS")?;
+        let forum_titles_only = match lookup("FORUM_TITLES_ONLY").as_deref() {
+            None | Some("" | "0" | "false" | "no" | "off") => false,
+            Some("1" | "true" | "yes" | "on") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "FORUM_TITLES_ONLY",
+                    value: other.to_string(),
+                    expected: "1 or 0 (true or false)",
+                })
+            }
+        };
         let http_proxy = http_proxy(&lookup)?;
         let cooldown = match lookup("MESSAGE_COOLDOWN_SECONDS") {
             None => DEFAULT_COOLDOWN,
@@ -454,6 +469,7 @@ impl DiscordConfig {
             guild_id: id("DISCORD_GUILD_ID")?,
             answer_channels,
             forum_channels,
+            forum_titles_only,
             http_proxy,
             shards: shards(lookup("SHARD_RANGE"), lookup("SHARD_TOTAL"))?,
             cooldown,
@@ -815,10 +831,19 @@ mod tests {
         );
         assert_eq!(c.and_then(|c| c.guild_id).map(NonZeroU64::get), Some(99));
         assert_eq!(c.map(|c| c.cooldown), Some(Duration::ZERO));
+        for (value, titles_only) in [("1", true), ("true", true), ("0", false), ("", false)] {
+            let c = config(&[("DISCORD_TOKEN", "t"), ("FORUM_TITLES_ONLY", value)]);
+            assert_eq!(
+                c.ok().map(|c| c.forum_titles_only),
+                Some(titles_only),
+                "{value:?}"
+            );
+        }
 
         for (name, bad) in [
             ("ANSWER_CHANNELS", "12,general"),
             ("FORUM_CHANNELS", "help-forum"),
+            ("FORUM_TITLES_ONLY", "titles"),
             ("DIGEST_CHANNEL", "digest"),
             ("DIGEST_DAY", "someday"),
             ("DIGEST_HOUR", "24"),

@@ -728,6 +728,25 @@ async fn a_refused_message_content_intent_is_one_clear_line_and_a_failure() {
 }
 
 #[tokio::test]
+async fn forums_read_by_title_alone_connect_where_message_content_is_not_enabled() {
+    let fake = FakeDiscord::start_with(MESSAGE_CONTENT).await;
+    let forum = CHANNEL_ID.to_string();
+    let bot = Bot::spawn(
+        &fake,
+        &["run"],
+        &[("FORUM_CHANNELS", &forum), ("FORUM_TITLES_ONLY", "1")],
+    );
+    let identify = fake.wait_identify(TIMEOUT).await;
+    assert_eq!(
+        identify["intents"],
+        json!(GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES),
+        "no privileged intent for forums read by title"
+    );
+    let ready = bot.wait_line(&["ready as"]).await;
+    assert!(ready.contains("shard 0 of 1"), "{ready}");
+}
+
+#[tokio::test]
 async fn a_refused_message_content_intent_with_only_forums_blames_forum_channels() {
     let (error, out) = refused_message_content("FORUM_CHANNELS").await;
     assert!(

@@ -380,6 +380,7 @@ async fn healthz_goes_503_when_the_gateway_drops_the_bot_and_200_once_it_is_back
 async fn metrics_until<T>(addr: &str, what: &str, mut find: impl FnMut(&str) -> Option<T>) -> T {
     let client = reqwest::Client::builder()
         .no_proxy()
+        .timeout(TIMEOUT)
         .build()
         .expect("a client");
     let deadline = tokio::time::Instant::now() + TIMEOUT;

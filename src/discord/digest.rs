@@ -63,6 +63,7 @@ pub async fn post_weekly(digest: Digest, latest: LatestReport, faq: SharedFaq, h
 
 /// [`post_weekly`] on the clock `now`, so a test can start just before a
 /// due time and see the real post.
+#[doc(hidden)]
 pub async fn post_weekly_by(
     digest: Digest,
     latest: LatestReport,

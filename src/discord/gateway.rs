@@ -139,7 +139,8 @@ fn causes(e: &dyn std::error::Error) -> String {
 ///   in threads under answer channels and new forum posts are recognised
 ///   without a lookup each.
 /// - GUILD_MESSAGES and DIRECT_MESSAGES: the messages themselves.
-/// - MESSAGE_CONTENT (privileged): only with answer channels or forums.
+/// - MESSAGE_CONTENT (privileged): only with answer channels or forums
+///   (unless forums are read by title alone, `FORUM_TITLES_ONLY`).
 ///   Messages that mention the bot and DMs carry their text without it;
 ///   reading every message of a channel, and a forum post's first
 ///   message (where the question usually is, under a title such as "quick
@@ -160,7 +161,7 @@ const CONTENT_SETTINGS: [&str; 2] = ["ANSWER_CHANNELS", "FORUM_CHANNELS"];
 fn content_settings(config: &DiscordConfig) -> Vec<&'static str> {
     let set = [
         !config.answer_channels.is_empty(),
-        !config.forum_channels.is_empty(),
+        !config.forum_channels.is_empty() && !config.forum_titles_only,
     ];
     CONTENT_SETTINGS
         .into_iter()
@@ -466,6 +467,7 @@ mod tests {
             guild_id: None,
             answer_channels,
             forum_channels: Vec::new(),
+            forum_titles_only: false,
             http_proxy: None,
             shards: Shards::Auto,
             cooldown: Duration::ZERO,
@@ -493,8 +495,16 @@ mod tests {
         ));
         let forum = NonZeroU64::new(9).into_iter().collect::<Vec<_>>();
         assert!(
-            intents(&forums(forum, Vec::new())).contains(GatewayIntents::MESSAGE_CONTENT),
+            intents(&forums(forum.clone(), Vec::new())).contains(GatewayIntents::MESSAGE_CONTENT),
             "a forum post's first message is read"
+        );
+        let titles_only = DiscordConfig {
+            forum_titles_only: true,
+            ..forums(forum, Vec::new())
+        };
+        assert!(
+            !intents(&titles_only).contains(GatewayIntents::MESSAGE_CONTENT),
+            "forums read by title need no privileged intent"
         );
         let reading = intents(&config(NonZeroU64::new(5).into_iter().collect()));
         assert!(reading.contains(GatewayIntents::MESSAGE_CONTENT));

@@ -489,8 +489,8 @@ mod tests {
             address(&post, BOT, &answering(&[])),
             Addressing::Overheard("PSPO question\ndoes it expire?".into())
         );
-        // Without the Message Content intent the text is empty: the title
-        // alone is read.
+        // With FORUM_TITLES_ONLY the bot does not ask for the Message
+        // Content intent and the text is empty: the title alone is read.
         let title_only = Incoming {
             content: "",
             ..post

@@ -198,6 +198,9 @@ impl TopicIndex {
     /// counting got wrong: a word every class's examples use stops pulling
     /// a question towards the one that uses it most.
     fn train(&mut self, examples: &[(usize, Reading, Option<Asks>)]) {
+        if self.classes == 0 {
+            return;
+        }
         // An example's fits do not change while the weights do: worked out
         // once, not in every pass.
         let fits: Vec<f32> = examples
