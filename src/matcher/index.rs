@@ -53,6 +53,9 @@ pub struct TopicIndex {
     pub covers: Vec<Vec<u32>>,
     /// Per class: the kinds of "how long / who ..." question it answers.
     pub gives: Vec<Vec<Asks>>,
+    /// Per concept: whether it is the name of a higher credential ("PSPO
+    /// II", "CSP").
+    names: Vec<bool>,
 }
 
 /// What a class is about, as certification bits.
@@ -140,7 +143,13 @@ impl TopicIndex {
                 ((n + 1.0) / df.max(1.0)).ln()
             })
             .collect::<Vec<f32>>();
+        let names = lexicon
+            .concept_names
+            .iter()
+            .map(|name| name.starts_with(CERTIFICATION_CONCEPT))
+            .collect();
         let mut index = TopicIndex {
+            names,
             ids,
             about,
             topics,
@@ -151,16 +160,6 @@ impl TopicIndex {
             gives,
         };
         index.train(&all_examples);
-        // A category is the kind of fact asked for, whichever certification
-        // is named: "what is on the PSPO II exam" and "pspo ii" share a
-        // name, not a question, so names say nothing of a category.
-        for (c, name) in lexicon.concept_names.iter().enumerate() {
-            if name.starts_with(CERTIFICATION_CONCEPT) {
-                for class in topics..classes {
-                    index.weights[c * classes + class] = 0.0;
-                }
-            }
-        }
         index
     }
 
@@ -259,6 +258,16 @@ impl TopicIndex {
     #[inline]
     pub fn weight(&self, concept: ConceptId, class: usize) -> f32 {
         self.weights[concept as usize * self.classes + class]
+    }
+
+    /// Whether a question of these concepts says only names. A category
+    /// is the kind of fact asked for, so such a question is none: "pspo
+    /// ii" is not a question about the PSPO II exam, though "what is on the
+    /// PSPO II exam" is, and the name counts towards it there.
+    pub fn names_only(&self, concepts: &[(ConceptId, f32)]) -> bool {
+        concepts
+            .iter()
+            .all(|&(c, _)| self.names.get(c as usize).copied().unwrap_or(false))
     }
 
     #[inline]

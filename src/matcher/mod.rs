@@ -459,6 +459,7 @@ impl Matcher {
             0.0
         };
         let evidence = (norm / FULL_EVIDENCE).min(1.0).sqrt();
+        let names_only = self.index.names_only(&reading.concepts);
         let mut scores: Vec<f32> = raw
             .iter()
             .enumerate()
@@ -473,6 +474,8 @@ impl Matcher {
                 };
                 let category = if self.index.is_topic(t) {
                     1.0
+                } else if names_only {
+                    0.0
                 } else {
                     CATEGORY_WEIGHT
                 };
