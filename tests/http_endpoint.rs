@@ -465,22 +465,6 @@ async fn compare_shows_the_certifications_side_by_side() {
     assert_eq!(title(shapes::message_response(&swapped)), expected);
 }
 
-/// Every text of an embed that counts toward Discord's 6000 characters.
-fn embed_chars(embed: &Value) -> usize {
-    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
-    let fields: usize = embed["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| chars(&f["name"]) + chars(&f["value"]))
-        .sum();
-    chars(&embed["title"])
-        + chars(&embed["description"])
-        + chars(&embed["footer"]["text"])
-        + chars(&embed["author"]["name"])
-        + fields
-}
-
 #[tokio::test]
 async fn compare_on_twelve_long_dimensions_is_one_embed_within_every_limit() {
     let knowledge = common::knowledge_copy();
@@ -512,7 +496,7 @@ async fn compare_on_twelve_long_dimensions_is_one_embed_within_every_limit() {
         assert!(lines[1].starts_with("**PSPO:** PSPO on row "), "{value}");
         assert!(lines.iter().all(|l| l.ends_with('…')), "{value}");
     }
-    let total = embed_chars(embed);
+    let total = shapes::check_embed(embed);
     assert!(total <= 6000, "the embed's texts total {total} characters");
     let description = embed["description"].as_str().unwrap_or_default();
     assert!(description.contains("shortened"), "{description}");

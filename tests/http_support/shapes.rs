@@ -92,7 +92,9 @@ pub fn is_ephemeral(data: &Value) -> bool {
     data["flags"].as_u64().unwrap_or(0) & 64 != 0
 }
 
-fn check_embed(embed: &Value) {
+/// Checks one embed against Discord's limits; returns how many
+/// characters its texts hold, which Discord caps at 6000 in all.
+pub fn check_embed(embed: &Value) -> usize {
     let mut total = 0;
     if !embed["title"].is_null() {
         total += text(&embed["title"], "embed title", 1, 256);
@@ -127,6 +129,7 @@ fn check_embed(embed: &Value) {
         total <= 6000,
         "embed texts total {total} characters, at most 6000"
     );
+    total
 }
 
 fn check_component(item: &Value, ids: &mut HashSet<String>) {
