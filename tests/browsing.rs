@@ -228,7 +228,7 @@ fn suggested(data: &Value) -> Vec<String> {
 #[tokio::test]
 async fn did_you_mean_on_the_askers_private_fallback_replaces_it() {
     let faq = support::faq();
-    let question = "which one renews";
+    let question = "the two day one";
     let found = faq.find(question);
     assert_eq!(
         found.topic, None,

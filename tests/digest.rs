@@ -48,6 +48,9 @@ async fn the_digest_is_posted_to_its_channel_at_its_hour_and_names_nobody() {
         },
         at: parse("2026-12-07T08:55:00Z"),
     });
+    // Loaded before the clock starts: loading must not eat into the
+    // moment before the due time.
+    let faq = reload::shared(support::faq());
     // A Monday, a moment before the digest's 09:00, moving in real time.
     let start = parse("2026-12-07T08:59:59.700Z");
     let started = std::time::Instant::now();
@@ -57,13 +60,7 @@ async fn the_digest_is_posted_to_its_channel_at_its_hour_and_names_nobody() {
         day: chrono::Weekday::Mon,
         hour: 9,
     };
-    let posting = tokio::spawn(post_weekly_by(
-        digest,
-        latest,
-        reload::shared(support::faq()),
-        Arc::new(http),
-        now,
-    ));
+    let posting = tokio::spawn(post_weekly_by(digest, latest, faq, Arc::new(http), now));
 
     let path = format!("/api/v10/channels/{CHANNEL}/messages");
     let post = fake.wait_call("POST", &path, TIMEOUT).await;

@@ -454,7 +454,7 @@ fn check_duplicate_questions(
             .iter()
             .filter(|t| ids.insert(t.id.get_ref()))
         {
-            for q in t.questions.get_ref() {
+            for q in t.questions.get_ref().iter().chain(&t.examples) {
                 claim(
                     check,
                     &mut first,
@@ -705,7 +705,7 @@ fn check_topics(
                 format!("topic {id:?} needs at least one question"),
             ));
         }
-        for q in t.questions.get_ref() {
+        for q in t.questions.get_ref().iter().chain(&t.examples) {
             check.shown_text(&file, "a question", q, MAX_QUESTION_CHARS);
         }
         if t.related.len() > MAX_RELATED {
@@ -787,6 +787,11 @@ fn check_topics(
                 questions: t
                     .questions
                     .get_ref()
+                    .iter()
+                    .map(|q| q.get_ref().trim().to_string())
+                    .collect(),
+                examples: t
+                    .examples
                     .iter()
                     .map(|q| q.get_ref().trim().to_string())
                     .collect(),

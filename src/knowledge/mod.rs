@@ -147,7 +147,11 @@ pub struct Topic {
     pub id: String,
     pub title: String,
     pub about: About,
+    /// Ways people ask it, worded to be offered as suggestions.
     pub questions: Vec<String>,
+    /// More ways people ask it, as they really type them (casual,
+    /// misspelt): learned from like the questions, never shown.
+    pub examples: Vec<String>,
     pub keywords: Vec<String>,
     pub answer: String,
     pub related: Vec<String>,

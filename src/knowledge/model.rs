@@ -62,6 +62,8 @@ pub struct TopicEntry {
     pub about: Option<Spanned<String>>,
     pub questions: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
+    pub examples: Vec<Spanned<String>>,
+    #[serde(default)]
     pub keywords: Vec<Spanned<String>>,
     pub answer: Spanned<String>,
     #[serde(default)]

@@ -10,6 +10,7 @@
 //! concept also gets an inverse class frequency: a concept found in one
 //! class says far more than one found in ten.
 
+use super::learned::SoftmaxModel;
 use super::lexicon::{ConceptId, Lexicon, Reading};
 use super::texts::NormalizedTexts;
 use crate::knowledge::{About, Asks, Knowledge};
@@ -18,22 +19,18 @@ use crate::knowledge::{About, Asks, Knowledge};
 const CERTIFICATION_CONCEPT: &str = "cert:";
 /// The weight a declared keyword has at least.
 const KEYWORD_WEIGHT: f32 = 0.9;
-// The training constants below were chosen by a sweep on a blind question
-// set written apart from the knowledge, each value moved up and down until
-// accuracy stopped rising, and checked on other blind sets; training itself
-// is deterministic, so the same knowledge always gives the same weights.
-/// Training passes over the example questions at most (it stops early if
-/// no example needs a correction); 4 and 30 scored the same as 12.
-const TRAINING_EPOCHS: usize = 12;
-/// How far an example's own class must beat the next to need no
-/// correction, in shares of its meaning.
-const TRAINING_MARGIN: f32 = 0.3;
 /// How a concept's share of a class's examples becomes its weight: below
 /// one, so a word in a few of many varied examples still counts (a square
-/// root under-weighted the words of topics with many examples).
+/// root under-weighted the words of topics with many examples); chosen by
+/// a sweep over blind question sets.
 const TYPICAL_POWER: f32 = 0.35;
-/// How much one correction moves a weight.
-const LEARNING_RATE: f32 = 0.2;
+/// A class counts as using a concept, for the concept's rarity, only when
+/// the concept's weight there is above this: a word in one or two of a
+/// class's sixty examples is incidental, and counting it made every
+/// common word look ordinary ("expire" is in a few examples about
+/// assessment passwords). 0.3 (about one example in thirty) was chosen by
+/// a sweep from 0 to 0.5 over blind question sets.
+const IDF_MIN_WEIGHT: f32 = 0.3;
 /// How much a topic keeps of its score when the question asks for a kind
 /// of fact ("how long", "who") that its answer does not give.
 const NOT_GIVEN: f32 = 0.3;
@@ -56,6 +53,9 @@ pub struct TopicIndex {
     /// Per concept: whether it is the name of a higher credential ("PSPO
     /// II", "CSP").
     names: Vec<bool>,
+    /// The classifier learned from the same examples, concepts and frame
+    /// words together.
+    pub learned: SoftmaxModel,
 }
 
 /// What a class is about, as certification bits.
@@ -136,7 +136,7 @@ impl TopicIndex {
         let idf = (0..concepts)
             .map(|c| {
                 let df = (0..classes)
-                    .filter(|&t| weights[c * classes + t] > 0.0)
+                    .filter(|&t| weights[c * classes + t] > IDF_MIN_WEIGHT)
                     .count() as f32;
                 // A concept no class uses still says the question is about
                 // something else: it counts as much as the rarest one.
@@ -148,7 +148,13 @@ impl TopicIndex {
             .iter()
             .map(|name| name.starts_with(CERTIFICATION_CONCEPT))
             .collect();
-        let mut index = TopicIndex {
+        let learned_examples: Vec<(usize, Vec<super::learned::Feature>)> = all_examples
+            .iter()
+            .map(|(class, reading, _)| (*class, lexicon.features(reading)))
+            .collect();
+        let learned = SoftmaxModel::train(classes, lexicon.feature_count(), &learned_examples);
+        TopicIndex {
+            learned,
             names,
             ids,
             about,
@@ -158,87 +164,6 @@ impl TopicIndex {
             classes,
             covers,
             gives,
-        };
-        index.train(&all_examples);
-        index
-    }
-
-    /// The share of a question's meaning that each class's concept weights
-    /// explain, into `out` (one slot per class), so that training
-    /// allocates nothing per example. How well each class fits what the
-    /// question names and asks is applied by the caller.
-    fn explained_into(&self, reading: &Reading, out: &mut [f32]) {
-        out.fill(0.0);
-        let norm: f32 = reading.concepts.iter().map(|&(c, w)| self.idf(c) * w).sum();
-        if norm <= 0.0 {
-            return;
-        }
-        for &(c, w) in &reading.concepts {
-            let a = self.idf(c) * w / norm;
-            let row = &self.weights[c as usize * self.classes..(c as usize + 1) * self.classes];
-            for (slot, weight) in out.iter_mut().zip(row) {
-                *slot += a * weight;
-            }
-        }
-    }
-
-    /// How well each class fits the certifications a question names and
-    /// the kind of fact it asks for, one slot per class.
-    fn fits(&self, certs: u64, wants: Option<Asks>) -> impl Iterator<Item = f32> + '_ {
-        (0..self.classes)
-            .map(move |k| certification_fit(self.about[k], certs) * self.gives_fit(k, wants))
-    }
-
-    /// Fits the concept weights to the example questions: whenever an
-    /// example's own class does not beat every other class by a margin,
-    /// the concepts it has count a little more for its class and a little
-    /// less for the class that came too close. Weights start from how
-    /// typical each concept is of a class, so training only corrects what
-    /// counting got wrong: a word every class's examples use stops pulling
-    /// a question towards the one that uses it most.
-    fn train(&mut self, examples: &[(usize, Reading, Option<Asks>)]) {
-        if self.classes == 0 {
-            return;
-        }
-        // An example's fits do not change while the weights do: worked out
-        // once, not in every pass.
-        let fits: Vec<f32> = examples
-            .iter()
-            .flat_map(|(_, reading, wants)| self.fits(reading.certifications, *wants))
-            .collect();
-        let mut shares = vec![0.0f32; self.classes];
-        for _ in 0..TRAINING_EPOCHS {
-            let mut mistakes = 0;
-            for ((class, reading, _), fit) in examples.iter().zip(fits.chunks_exact(self.classes)) {
-                self.explained_into(reading, &mut shares);
-                for (slot, fit) in shares.iter_mut().zip(fit) {
-                    *slot *= fit;
-                }
-                let own = shares[*class];
-                let rival = (0..self.classes)
-                    .filter(|k| k != class)
-                    .max_by(|&a, &b| shares[a].total_cmp(&shares[b]));
-                let Some(rival) = rival else { continue };
-                if own >= shares[rival] + TRAINING_MARGIN {
-                    continue;
-                }
-                mistakes += 1;
-                let norm: f32 = reading.concepts.iter().map(|&(c, w)| self.idf(c) * w).sum();
-                if norm <= 0.0 {
-                    continue;
-                }
-                for &(c, w) in &reading.concepts {
-                    let step = LEARNING_RATE * self.idf(c) * w / norm;
-                    let at = c as usize * self.classes;
-                    let up = &mut self.weights[at + class];
-                    *up = (*up + step).min(1.0);
-                    let down = &mut self.weights[at + rival];
-                    *down = (*down - step).max(0.0);
-                }
-            }
-            if mistakes == 0 {
-                break;
-            }
         }
     }
 

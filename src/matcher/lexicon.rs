@@ -13,6 +13,7 @@
 // unkeyed hash (Fx) is safe here, and much cheaper than SipHash.
 use rustc_hash::FxHashMap as HashMap;
 
+use super::learned::{Feature, CERTIFICATION_FEATURE, PAIR_FEATURE};
 use super::texts::NormalizedTexts;
 use super::typo::Corrector;
 use crate::knowledge::Knowledge;
@@ -30,6 +31,10 @@ const ISSUER_BESIDE_NAME_WEIGHT: f32 = 0.5;
 
 /// The longest token tried as several words run together.
 const MAX_RUN_TOGETHER: usize = 32;
+
+/// How many slots neighbouring word pairs are hashed into for the learned
+/// model.
+pub const PAIR_BUCKETS: u64 = 4096;
 
 /// The longest phrase, in words, that can be matched.
 const MAX_PHRASE_WORDS: usize = 8;
@@ -78,6 +83,12 @@ pub struct Reading {
     /// Whether anything read belongs to the bot's subject (a domain
     /// concept, a certification).
     pub on_subject: bool,
+    /// Known words that say no concept of their own ("how", "need",
+    /// "product"), each once: the frame of the question, which the learned
+    /// model reads beside the concepts.
+    pub frame: Vec<WordId>,
+    /// Pairs of neighbouring known words, hashed into [`PAIR_BUCKETS`].
+    pub pairs: Vec<u32>,
 }
 
 impl Reading {
@@ -254,8 +265,23 @@ impl Lexicon {
         // Words of the topics' own questions that the vocabulary does not
         // mention become concepts of their own, so that a maintainer who
         // adds a phrasing with a new word teaches the matcher that word.
+        // But not a misspelling of a word the vocabulary knows ("certifed",
+        // "trainig"): it is left unknown, so that it is read as that word,
+        // in the example and in every question that misspells it the same
+        // way.
+        let vocabulary = Corrector::new(&b.texts, &[], &[]);
+        let is_misspelling = |b: &Builder, w: &str| {
+            !b.words.contains_key(w)
+                && (stems(w).iter().any(|s| b.words.contains_key(s.as_str()))
+                    || vocabulary
+                        .correct(w)
+                        .is_some_and(|t| is_slip(w, &b.texts[t as usize])))
+        };
         for text in texts.all() {
             for w in text.split(' ').filter(|w| !w.is_empty()) {
+                if is_misspelling(&b, w) {
+                    continue;
+                }
                 let id = b.word(w);
                 let meaningful = b.filler[id as usize] || b.phrases.contains_key(&[id][..]);
                 if !meaningful && !w.chars().all(|c| c.is_ascii_digit()) {
@@ -332,6 +358,37 @@ impl Lexicon {
             as_word,
             the_word,
         }
+    }
+
+    /// How many features the learned model reads: every concept, every
+    /// known word, every certification, and the slots of word pairs.
+    pub fn feature_count(&self) -> usize {
+        self.concept_names.len()
+            + self.filler.len()
+            + self.certification_ids.len().min(64)
+            + PAIR_BUCKETS as usize
+    }
+
+    /// A reading as the learned model's features, in that order: its
+    /// concepts, the words of its frame, the certifications it names and
+    /// its word pairs.
+    pub fn features(&self, reading: &Reading) -> Vec<Feature> {
+        let words = self.concept_names.len() as u32;
+        let certifications = words + self.filler.len() as u32;
+        let named = self.certification_ids.len().min(64) as u32;
+        let pairs = certifications + named;
+        let mut out = Vec::with_capacity(
+            reading.concepts.len() + reading.frame.len() + 2 + reading.pairs.len(),
+        );
+        out.extend_from_slice(&reading.concepts);
+        out.extend(reading.frame.iter().map(|&w| (words + w, 1.0)));
+        out.extend(
+            (0..named)
+                .filter(|i| reading.certifications & (1u64 << i) != 0)
+                .map(|i| (certifications + i, CERTIFICATION_FEATURE)),
+        );
+        out.extend(reading.pairs.iter().map(|&p| (pairs + p, PAIR_FEATURE)));
+        out
     }
 
     pub fn concept_count(&self) -> usize {
@@ -420,6 +477,14 @@ impl Lexicon {
                 },
             }
         }
+        for pair in ids.windows(2) {
+            if let [Some((a, _)), Some((b, _))] = pair {
+                let bucket = ((u64::from(*a) * 0x9E37_79B9 + u64::from(*b)) % PAIR_BUCKETS) as u32;
+                if !reading.pairs.contains(&bucket) {
+                    reading.pairs.push(bucket);
+                }
+            }
+        }
         // Longest phrase first, left to right.
         let mut key: Vec<WordId> = Vec::with_capacity(MAX_PHRASE_WORDS);
         let mut i = 0;
@@ -458,7 +523,13 @@ impl Lexicon {
             }
             if matched == 0 {
                 // A known word with no meaning of its own ("product" out
-                // of "product owner"), filler, or a gap: nothing to add.
+                // of "product owner"), filler, or a gap: no concept, but
+                // part of the frame.
+                if let Some((id, _)) = ids[i] {
+                    if !reading.frame.contains(&id) {
+                        reading.frame.push(id);
+                    }
+                }
                 matched = 1;
             }
             i += matched;
@@ -570,6 +641,24 @@ impl Lexicon {
             .get(word)
             .is_some_and(|&id| self.filler[id as usize])
     }
+}
+
+/// Whether `word` is `target` with one letter left out, one added or two
+/// swapped: the slips of a typing hand. A letter changed for another
+/// ("remove" for "remote", "data" for "date") makes a real word too often
+/// to be taken for a slip.
+fn is_slip(word: &str, target: &str) -> bool {
+    if strsim::osa_distance(word, target) != 1 {
+        return false;
+    }
+    if word.chars().count() != target.chars().count() {
+        return true;
+    }
+    let mut a: Vec<char> = word.chars().collect();
+    let mut b: Vec<char> = target.chars().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
 }
 
 /// Candidate stems of an inflected word, most likely first.

@@ -6,7 +6,7 @@ use super::normalize::normalize;
 use crate::knowledge::Knowledge;
 
 pub struct NormalizedTexts {
-    /// Per topic: its example questions, then its title.
+    /// Per topic: its questions and examples, then its title.
     pub topic_examples: Vec<Vec<String>>,
     /// Per topic: its keywords.
     pub topic_keywords: Vec<Vec<String>>,
@@ -23,6 +23,7 @@ impl NormalizedTexts {
                 .iter()
                 .map(|t| {
                     let mut v = all(&t.questions);
+                    v.extend(all(&t.examples));
                     v.push(normalize(&t.title));
                     v
                 })
