@@ -924,3 +924,40 @@ fn a_misspelt_key_does_not_hide_the_other_problems_of_its_file() {
     );
     assert_eq!(found.len(), 2, "{}", found.join("\n"));
 }
+
+#[test]
+fn an_example_is_checked_like_a_question() {
+    let dir = copy();
+    let d = dir.path();
+    // An example of one topic that is another topic's question, and one
+    // too long to be a question at all.
+    let long = "why ".repeat(40);
+    edit(
+        d,
+        "topics.toml",
+        "examples = [",
+        &format!("examples = [\"Does PSPO expire?\", \"{long}\", "),
+    );
+    let found = problems(d);
+    // The example comes first in the file, so the question of the topic
+    // further down is the one reported, naming the example's topic.
+    let at = last_line_of(d, "topics.toml", "  \"Does PSPO expire?\",");
+    assert!(
+        reported(
+            &found,
+            d,
+            "topics.toml",
+            at,
+            &["is also a question of topic \"cspo-vs-pspo\""]
+        ),
+        "{}",
+        found.join("\n")
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("a question is 160 characters long; at most 100 fit")),
+        "{}",
+        found.join("\n")
+    );
+}

@@ -704,6 +704,66 @@ mod tests {
         );
     }
 
+    fn shipped() -> Matcher {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        let knowledge = crate::knowledge::Knowledge::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        Matcher::new(&knowledge)
+    }
+
+    #[test]
+    fn the_small_words_tell_whether_it_renews_from_how_renewal_is_done() {
+        let matcher = shipped();
+        // The same concepts (renew, CSPO); only "need to" against "how do
+        // I ... step by step" tells them apart.
+        assert_eq!(
+            matcher.find("do i need to renew my cspo?").topic.as_deref(),
+            Some("cspo-validity")
+        );
+        let steps = matcher.find("how do i renew my cspo, step by step?");
+        assert_eq!(steps.topic, None);
+        assert_eq!(steps.unknown.as_deref(), Some("renewal-process"));
+    }
+
+    #[test]
+    fn a_misspelt_word_of_an_example_is_read_as_the_word_it_misspells() {
+        let matcher = shipped();
+        // "certifed" and "trainig" are in examples; they are read as the
+        // vocabulary's words, not learned as words of one topic.
+        let read = |q: &str| matcher.lexicon.read(&normalize::normalize(q));
+        assert_eq!(
+            read("certifed scrum product owner").certifications,
+            read("certified scrum product owner").certifications
+        );
+        assert_ne!(read("certifed scrum product owner").certifications, 0);
+        let ids = |q: &str| -> Vec<lexicon::ConceptId> {
+            read(q).concepts.iter().map(|(c, _)| *c).collect()
+        };
+        assert_eq!(
+            ids("trainig"),
+            ids("training"),
+            "a slip is read as the word"
+        );
+    }
+
+    #[test]
+    fn the_frame_keeps_the_small_words_and_their_pairs() {
+        let matcher = shipped();
+        let how = matcher
+            .lexicon
+            .read(&normalize::normalize("how do i renew cspo"));
+        let need = matcher
+            .lexicon
+            .read(&normalize::normalize("do i need to renew cspo"));
+        assert!(!how.frame.is_empty());
+        assert_ne!(how.frame, need.frame);
+        assert_ne!(how.pairs, need.pairs);
+        assert_eq!(
+            matcher.lexicon.features(&how).len(),
+            how.concepts.len() + how.frame.len() + 1 + how.pairs.len(),
+            "concepts, frame words, one certification and the pairs"
+        );
+    }
+
     #[test]
     fn a_certification_named_to_compare_with_is_not_the_subject() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");

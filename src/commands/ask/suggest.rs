@@ -276,6 +276,28 @@ mod tests {
     }
 
     #[test]
+    fn examples_are_learned_from_but_never_offered() {
+        let faq = test_knowledge::shipped();
+        let validity = faq.topic("cspo-validity");
+        let examples = validity.map(|t| t.examples.clone()).unwrap_or_default();
+        assert!(
+            examples.iter().any(|e| e == "cspo expire or nah"),
+            "precondition: a casual example to keep out of the menu"
+        );
+        for typed in ["cspo exp", "cspo expire or", "nah"] {
+            let offered = shown(typed);
+            assert!(
+                offered[1..].iter().all(|q| !examples.contains(q)),
+                "{typed}: {offered:#?}"
+            );
+        }
+        assert_eq!(
+            faq.find("cspo expire or nah").topic.as_deref(),
+            Some("cspo-validity")
+        );
+    }
+
+    #[test]
     fn a_word_followed_by_a_space_is_whole() {
         // "is " is finished: "Is there …" fits, "issued" does not.
         let choices = shown("is ");
