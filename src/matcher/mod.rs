@@ -398,21 +398,9 @@ impl Matcher {
                 .map(|u| self.lexicon.unknown[*u as usize].as_str())
                 .collect();
             let scored = self.score(&r, asks::asked(&normalized), r.certifications, &[]);
-            let mut top: Vec<(usize, f32)> = scored.scores.iter().cloned().enumerate().collect();
-            top.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let top: Vec<String> = top
-                .iter()
-                .take(3)
-                .map(|(t, s)| format!("{}={s:.3}", self.index.ids[*t]))
-                .collect();
-            let learned = self.index.learned.probabilities(&self.lexicon.features(&r));
-            let mut learned: Vec<(usize, f32)> = learned.into_iter().enumerate().collect();
-            learned.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let learned: Vec<String> = learned
-                .iter()
-                .take(3)
-                .map(|(t, p)| format!("{}={p:.3}", self.index.ids[*t]))
-                .collect();
+            let top = self.best_three(&scored.scores);
+            let learned =
+                self.best_three(&self.index.learned.probabilities(&self.lexicon.features(&r)));
             out.push_str(&format!(
                 "sentence{}: {normalized:?}\n  concepts: {}\n  certifications: {:?}  unknown facts: {:?}  other certification: {}  unrecognized words: {}\n  learned model: {}\n  top: {}{}\n",
                 if asks { " (question)" } else { "" },
@@ -427,6 +415,17 @@ impl Matcher {
             ));
         }
         out
+    }
+
+    /// The three best classes of `scores`, as "id=score", for `explain`.
+    fn best_three(&self, scores: &[f32]) -> Vec<String> {
+        let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked
+            .iter()
+            .take(3)
+            .map(|(t, s)| format!("{}={s:.3}", self.index.ids[*t]))
+            .collect()
     }
 
     fn score(
