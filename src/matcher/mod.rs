@@ -477,8 +477,8 @@ impl Matcher {
         };
         let evidence = (norm / FULL_EVIDENCE).min(1.0).sqrt();
         let names_only = self.index.names_only(&reading.concepts);
-        let alpha = LEARNED_BLEND;
-        let learned = if alpha > 0.0 {
+        // A reading with no concept scores 0 whatever the model says.
+        let learned = if norm > 0.0 {
             self.index
                 .learned
                 .probabilities(&self.lexicon.features(reading))
@@ -504,7 +504,7 @@ impl Matcher {
                 } else {
                     CATEGORY_WEIGHT
                 };
-                ((1.0 - alpha) * r / norm + alpha * learned[t])
+                ((1.0 - LEARNED_BLEND) * r / norm + LEARNED_BLEND * learned[t])
                     * category
                     * evidence
                     * coverage
