@@ -10,7 +10,7 @@
 //! concept also gets an inverse class frequency: a concept found in one
 //! class says far more than one found in ten.
 
-use super::learned::SoftmaxModel;
+use super::learned::{Feature, SoftmaxModel};
 use super::lexicon::{ConceptId, Lexicon, Reading};
 use super::texts::NormalizedTexts;
 use crate::knowledge::{About, Asks, Knowledge};
@@ -79,13 +79,8 @@ impl TopicIndex {
         let mut about = Vec::with_capacity(classes);
         let mut ids = Vec::with_capacity(classes);
         let read = |q: &String| lexicon.read(&super::normalize::normalize(q));
-        // Every class's examples, kept for training once the concepts'
-        // rarity is known.
-        let mut all_examples: Vec<(usize, Reading, Option<Asks>)> = Vec::new();
-        // Each example is normalized once, for both what it says and what
-        // kind of fact it asks for.
-        let read_asked =
-            |normalized: &String| (lexicon.read(normalized), super::asks::asked(normalized));
+        // Every class's examples, as the learned model's features.
+        let mut learned_examples: Vec<(usize, Vec<Feature>)> = Vec::new();
         for (t, topic) in knowledge.topics.iter().enumerate() {
             ids.push(topic.id.clone());
             about.push(match &topic.about {
@@ -100,10 +95,12 @@ impl TopicIndex {
                 ),
             });
             gives[t] = topic.gives.clone();
-            let (examples, asked): (Vec<Reading>, Vec<Option<Asks>>) =
-                texts.topic_examples[t].iter().map(read_asked).unzip();
+            let examples: Vec<Reading> = texts.topic_examples[t]
+                .iter()
+                .map(|e| lexicon.read(e))
+                .collect();
             learn_examples(&mut weights, classes, t, &examples);
-            all_examples.extend(examples.into_iter().zip(asked).map(|(e, w)| (t, e, w)));
+            learned_examples.extend(examples.iter().map(|e| (t, lexicon.features(e))));
             for k in &topic.keywords {
                 let reading = match lexicon.concept_id(k) {
                     Some(c) => Reading {
@@ -127,10 +124,12 @@ impl TopicIndex {
             ids.push(category.id.clone());
             about.push(TopicAbout::Any);
             covers[class].push(i as u32);
-            let (examples, asked): (Vec<Reading>, Vec<Option<Asks>>) =
-                texts.category_examples[i].iter().map(read_asked).unzip();
+            let examples: Vec<Reading> = texts.category_examples[i]
+                .iter()
+                .map(|e| lexicon.read(e))
+                .collect();
             learn_examples(&mut weights, classes, class, &examples);
-            all_examples.extend(examples.into_iter().zip(asked).map(|(e, w)| (class, e, w)));
+            learned_examples.extend(examples.iter().map(|e| (class, lexicon.features(e))));
         }
         let n = classes as f32;
         let idf = (0..concepts)
@@ -147,10 +146,6 @@ impl TopicIndex {
             .concept_names
             .iter()
             .map(|name| name.starts_with(CERTIFICATION_CONCEPT))
-            .collect();
-        let learned_examples: Vec<(usize, Vec<super::learned::Feature>)> = all_examples
-            .iter()
-            .map(|(class, reading, _)| (*class, lexicon.features(reading)))
             .collect();
         let learned = SoftmaxModel::train(classes, lexicon.feature_count(), &learned_examples);
         TopicIndex {

@@ -378,7 +378,10 @@ impl Lexicon {
         let named = self.certification_ids.len().min(64) as u32;
         let pairs = certifications + named;
         let mut out = Vec::with_capacity(
-            reading.concepts.len() + reading.frame.len() + 2 + reading.pairs.len(),
+            reading.concepts.len()
+                + reading.frame.len()
+                + reading.certifications.count_ones() as usize
+                + reading.pairs.len(),
         );
         out.extend_from_slice(&reading.concepts);
         out.extend(reading.frame.iter().map(|&w| (words + w, 1.0)));
